@@ -1,0 +1,96 @@
+import type { Fen } from '../money/money.js';
+import type { Bp } from '../money/rate.js';
+import type { Dim, PoolingLevel, Scheme } from './dimensions.js';
+
+/** Where a value comes from: the pack, the parameter path inside it and the quoted source sentence. */
+export interface SourceRef {
+  path: string;
+  source: string;
+}
+
+/** One cell of a table: a stated value, or a value the source is known not to give. */
+export type Cell<T> = { kind: 'value'; value: T; ref: SourceRef } | { kind: 'absent'; note: string; ref: SourceRef };
+
+/** A dated table: each version starts on `from` and runs until the next; cells are indexed by `by`. */
+export interface Table<T> {
+  path: string;
+  by: Dim[];
+  versions: { from: string; cells: Cell<T>[] | null }[];
+}
+
+export type RateRule = { kind: 'flat'; rate: Bp } | { kind: 'segments'; segments: Segment[] };
+/** A marginal bracket: the part of the amount up to `upTo` (null: no upper end) is paid at `rate`. */
+export interface Segment {
+  upTo: Fen | null;
+  rate: Bp;
+}
+
+export interface Modifier {
+  id: string;
+  from: string;
+  until: string | null;
+  diseases: string[];
+  ageBelow: number | null;
+  effect: { kind: 'add' | 'set'; rate: Bp };
+  ref: SourceRef;
+}
+
+export interface NthAdmission {
+  from: string;
+  fromAdmission: number;
+  amount: Fen;
+  ref: SourceRef;
+}
+
+export interface Deductible {
+  basis: 'annual' | 'per-admission';
+  /** Accumulator key: benefits that share a deductible name the same group. */
+  group: string;
+  table: Table<Fen> | null;
+  nthAdmission: NthAdmission[];
+  waivedFor: { tags: string[]; ref: SourceRef } | null;
+}
+
+export interface Benefit {
+  id: string;
+  name: string;
+  schemes: Scheme[];
+  medTypes: string[];
+  deductible: Deductible | null;
+  rate: Table<RateRule> | null;
+  modifiers: Modifier[];
+  /** Caps that limit this benefit's pool payment; null when the source states none (a gap). */
+  caps: string[] | null;
+  path: string;
+}
+
+export type LayerKind = 'largeAmount' | 'criticalIllness' | 'assistance';
+
+/** A layer after the pool: what it pays on, from which threshold, at which rate, up to which cap. */
+export interface LayerRule {
+  threshold: Fen;
+  rate: RateRule;
+  cap: Fen | null;
+}
+
+export interface Layer {
+  kind: LayerKind;
+  schemes: Scheme[];
+  medTypes: string[] | null;
+  requiresTag: string | null;
+  table: Table<LayerRule>;
+}
+
+export interface CompiledPack {
+  id: string;
+  version: string;
+  /** "id@version#hash": what a settlement records as the pack it used. */
+  label: string;
+  hash: string;
+  poolingLevel: PoolingLevel;
+  validFrom: string;
+  validUntil: string | null;
+  benefits: Benefit[];
+  caps: Map<string, Table<Fen>>;
+  layers: Layer[];
+}

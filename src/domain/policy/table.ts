@@ -1,0 +1,52 @@
+import { invalidClaim, policyGap } from '../errors.js';
+import { DIM_CLAIM_FIELD, DIMENSIONS, type Dim } from './dimensions.js';
+import type { Cell, SourceRef, Table } from './model.js';
+
+/** A claim's position on every dimension, as an index into the dimension's domain (-1 = not given). */
+export type DimIndex = Record<Dim, number>;
+
+/** Index of a value in a dimension's domain, or -1. */
+export function dimIndex(dim: Dim, value: string | undefined): number {
+  return value === undefined ? -1 : (DIMENSIONS[dim] as readonly string[]).indexOf(value);
+}
+
+/** The flat cell index for a list of dimension values (row-major over `by`). */
+export function cellIndex(by: readonly Dim[], idx: Readonly<Record<Dim, number>>): number {
+  let i = 0;
+  for (const d of by) i = i * DIMENSIONS[d].length + idx[d];
+  return i;
+}
+
+/** The table version in force on `date`, or null when the table starts later or has ended. */
+export function versionAt<T>(table: Table<T>, date: string): Cell<T>[] | null | undefined {
+  let found: Cell<T>[] | null | undefined;
+  for (const v of table.versions) {
+    if (v.from <= date) found = v.cells;
+    else break;
+  }
+  return found;
+}
+
+/**
+ * Look up the value a table gives for a claim on a date. Refuses with POLICY_GAP when the table is
+ * not in force or the cell is declared absent, and with INVALID_CLAIM when the claim lacks a
+ * dimension the table needs.
+ */
+export function lookup<T>(table: Table<T>, idx: DimIndex, date: string): { value: T; ref: SourceRef } {
+  const cells = versionAt(table, date);
+  if (!cells) {
+    const first = table.versions[0]?.from ?? '?';
+    throw policyGap(table.path, `${table.path} is not in force on ${date} (the pack gives it from ${first})`);
+  }
+  for (const d of table.by) {
+    if (idx[d] < 0) {
+      throw invalidClaim(DIM_CLAIM_FIELD[d], `${table.path} depends on ${d}; the claim must give ${DIM_CLAIM_FIELD[d]}`);
+    }
+  }
+  const cell = cells[cellIndex(table.by, idx)];
+  if (!cell) throw policyGap(table.path, `${table.path} has no value for this claim's ${table.by.join(', ')}`);
+  if (cell.kind === 'absent') {
+    throw policyGap(cell.ref.path, `the source does not state ${cell.ref.path}: ${cell.note}`);
+  }
+  return { value: cell.value, ref: cell.ref };
+}

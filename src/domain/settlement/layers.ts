@@ -1,0 +1,76 @@
+import { divRoundHalfUp, type Fen } from '../money/money.js';
+import type { Layer, LayerKind } from '../policy/model.js';
+import { lookup, versionAt } from '../policy/table.js';
+import type { ClaimContext } from './pool.js';
+import { applyRateRule } from './rates.js';
+import type { Accumulators, Claim } from './types.js';
+
+export type LayerPays = Record<LayerKind, Fen>;
+
+export interface PoolOutcome {
+  inScope: Fen;
+  /** In-scope amount after the deductible: what the pool's rate applied to. */
+  base: Fen;
+  pay: Fen;
+  uncapped: Fen;
+}
+
+/** The national fund_pay_type of each layer. */
+export const LAYER_FUND_TYPE: Record<LayerKind, string> = {
+  largeAmount: '330100',
+  criticalIllness: '390200',
+  assistance: '610100',
+};
+
+/**
+ * Step 4: the layers after the pool, in order. Each layer pays on a cumulative yearly base:
+ * pay = f(base after) − f(base before), f(x) = rate × (x − threshold), so thresholds and segments
+ * apply to the year's total and the year's payments add up exactly; then the layer's annual cap.
+ */
+export function payLayers(ctx: ClaimContext, acc: Accumulators, pool: PoolOutcome): LayerPays {
+  const pays: LayerPays = { largeAmount: 0, criticalIllness: 0, assistance: 0 };
+  for (const layer of ctx.pack.layers) {
+    if (!layerApplies(layer, ctx.claim)) continue;
+    const cells = versionAt(layer.table, ctx.claim.date);
+    if (!cells) continue; // not in force on this date: as if the pack had no such layer
+    const claimBase = layerBase(layer.kind, pool, pays);
+    const rule = lookup(layer.table, ctx.idx, ctx.claim.date);
+    const before = acc.layerBase[layer.kind] ?? 0;
+    const after = before + claimBase;
+    const f = (x: Fen) => applyRateRule(rule.value.rate, Math.max(0, x - rule.value.threshold));
+    let pay = Math.min(claimBase, f(after) - f(before));
+    const paid = acc.layerPaid[layer.kind] ?? 0;
+    if (rule.value.cap !== null) pay = Math.min(pay, Math.max(0, rule.value.cap - paid));
+    acc.layerBase[layer.kind] = after;
+    acc.layerPaid[layer.kind] = paid + pay;
+    pays[layer.kind] = pay;
+    ctx.trace?.push({
+      step: layer.kind,
+      param: rule.ref.path,
+      value: pay / 100,
+      source: rule.ref.source,
+      pack: ctx.pack.label,
+      note: `base this claim ${claimBase / 100}, year ${after / 100}; threshold ${rule.value.threshold / 100}; paid before ${paid / 100}`,
+    });
+  }
+  return pays;
+}
+
+function layerApplies(layer: Layer, claim: Claim): boolean {
+  if (!layer.schemes.includes(claim.scheme)) return false;
+  if (layer.medTypes && !layer.medTypes.includes(claim.medType)) return false;
+  if (layer.requiresTag === 'assistance') return claim.assistance;
+  if (layer.requiresTag === 'family-doctor') return claim.familyDoctor;
+  return true;
+}
+
+/** What each layer pays on for this claim. */
+function layerBase(kind: LayerKind, pool: PoolOutcome, pays: LayerPays): Fen {
+  if (kind === 'largeAmount') {
+    // The part of the base the pool left unpaid because a cap was reached (rounded half up).
+    if (pool.uncapped <= pool.pay) return 0;
+    return divRoundHalfUp(pool.base * (pool.uncapped - pool.pay), pool.uncapped);
+  }
+  const outOfPocket = pool.inScope - pool.pay - pays.largeAmount;
+  return kind === 'criticalIllness' ? outOfPocket : outOfPocket - pays.criticalIllness;
+}
