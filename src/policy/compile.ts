@@ -43,7 +43,7 @@ export function compilePack(doc: unknown, text: string, ref: string): CompiledPa
     ctx.problems.push({ path: 'validUntil', message: 'must be after validFrom' });
   }
   const caps = compileCaps(ctx);
-  const benefits = pack.benefits.map((b, i) => compileBenefit(b, `benefits[${i}]`, ctx, caps));
+  const benefits = pack.benefits.map((b) => compileBenefit(b, `benefits.${b.id}`, ctx, caps));
   checkBenefitOverlap(pack.benefits, ctx.problems);
   const layers = compileLayers(ctx);
   if (ctx.problems.length > 0) throw new PackInvalid(ref, ctx.problems);

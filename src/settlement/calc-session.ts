@@ -1,0 +1,62 @@
+import { invalidClaim, Refusal } from '../domain/errors.js';
+import type { CompiledPack } from '../domain/policy/model.js';
+import { settle } from '../domain/settlement/calculator.js';
+import { emptyAccumulators, type Accumulators, type Claim } from '../domain/settlement/types.js';
+import { hasExponentNumber } from './json-lines.js';
+import { toClaim } from './claim-input.js';
+import { refusedLine, settledLine } from './result-output.js';
+
+const NO_TOTALS: Accumulators = Object.freeze(emptyAccumulators());
+
+/**
+ * Settles claims in order against one pack, keeping each person's running totals per policy year
+ * and scheme for the length of the run (specs/calc.md). Memory grows with persons, not claims.
+ */
+export class CalcSession {
+  private readonly totals = new Map<string, Accumulators>();
+  settled = 0;
+  refused = 0;
+
+  constructor(
+    private readonly pack: CompiledPack,
+    private readonly explain: boolean,
+  ) {}
+
+  /** Settle one JSON line; returns the result line (a settlement or a refusal). */
+  settleLine(text: string, lineNo: number): string {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      return this.refuse(null, lineNo, invalidClaim('', `line ${lineNo} is not valid JSON: ${(e as Error).message}`));
+    }
+    const id = (value as { claim_id?: unknown } | null)?.claim_id;
+    const claimId = typeof id === 'string' && id.length > 0 ? id : null;
+    if (hasExponentNumber(text)) {
+      return this.refuse(claimId, lineNo, invalidClaim('', 'numbers must be written as plain decimals, not in exponent form such as 1e3'));
+    }
+    let claim: Claim;
+    try {
+      claim = toClaim(value);
+    } catch (e) {
+      if (e instanceof Refusal) return this.refuse(claimId, lineNo, e);
+      throw e;
+    }
+    return this.settleClaim(claim, lineNo);
+  }
+
+  /** Settle an already validated claim against the run's running totals. */
+  settleClaim(claim: Claim, lineNo: number): string {
+    const key = `${claim.psnNo}|${claim.date.slice(0, 4)}|${claim.scheme}`;
+    const outcome = settle(this.pack, claim, this.totals.get(key) ?? NO_TOTALS, this.explain);
+    if (!outcome.ok) return this.refuse(claim.claimId, lineNo, outcome.error);
+    this.totals.set(key, outcome.after);
+    this.settled++;
+    return settledLine(claim.claimId, outcome.settlement, outcome.trace);
+  }
+
+  private refuse(claimId: string | null, lineNo: number, error: Refusal): string {
+    this.refused++;
+    return refusedLine(claimId, lineNo, error);
+  }
+}
