@@ -5,7 +5,9 @@ import { loadPack, shippedPacks } from '../policy/load.js';
 import { runCalc } from './calc.js';
 import { UsageError } from './usage-error.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 function buildProgram(): Command {
   const program = new Command('tongchou')
@@ -17,11 +19,18 @@ function buildProgram(): Command {
   program
     .command('calc')
     .description('settle claims (JSON Lines) against a policy pack, in file order, with no database')
-    .requiredOption('--policy <pack>', 'a shipped pack id (see `tongchou policy list`) or a path to a pack YAML file')
+    .requiredOption(
+      '--policy <pack>',
+      'a shipped pack id (see `tongchou policy list`) or a path to a pack YAML file',
+    )
     .option('--claims <file>', 'the claims file, one JSON claim per line; "-" or omitted: standard input')
     .option('--explain', 'add to each result the trace of every rule applied, with its source sentence')
     .action(async (opts: { policy: string; claims?: string; explain?: boolean }) => {
-      process.exitCode = await runCalc(opts, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      process.exitCode = await runCalc(opts, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     });
 
   const policy = program.command('policy').description('policy packs');
@@ -31,7 +40,9 @@ function buildProgram(): Command {
     .action(() => {
       for (const [id, file] of [...shippedPacks()].sort()) {
         const pack = loadPack(file);
-        process.stdout.write(`${id}\t${pack.label}\tfrom ${pack.validFrom}\t${pack.benefits.map((b) => b.id).join(', ')}\n`);
+        process.stdout.write(
+          `${id}\t${pack.label}\tfrom ${pack.validFrom}\t${pack.benefits.map((b) => b.id).join(', ')}\n`,
+        );
       }
     });
   policy
@@ -40,7 +51,9 @@ function buildProgram(): Command {
     .argument('<pack>', 'a pack id or a path to a pack YAML file')
     .action((ref: string) => {
       const pack = loadPack(ref);
-      process.stdout.write(`${pack.label}: valid (${pack.benefits.length} benefits, ${pack.caps.size} caps, ${pack.layers.length} layers)\n`);
+      process.stdout.write(
+        `${pack.label}: valid (${pack.benefits.length} benefits, ${pack.caps.size} caps, ${pack.layers.length} layers)\n`,
+      );
     });
   return program;
 }

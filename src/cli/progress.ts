@@ -17,7 +17,9 @@ export class Progress {
     if (now - this.lastDraw < 200) return;
     this.lastDraw = now;
     const seconds = (now - this.started) / 1000;
-    this.out.write(`\r${count.toLocaleString('en')} ${this.unit} (${Math.round(count / Math.max(seconds, 0.001)).toLocaleString('en')}/s)   `);
+    this.out.write(
+      `\r${count.toLocaleString('en')} ${this.unit} (${Math.round(count / Math.max(seconds, 0.001)).toLocaleString('en')}/s)   `,
+    );
   }
 
   done(summary: string): void {

@@ -21,7 +21,9 @@ export class PackInvalid extends Error {
     readonly packRef: string,
     readonly problems: PackProblem[],
   ) {
-    super(`policy pack ${packRef} is invalid:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+    super(
+      `policy pack ${packRef} is invalid:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
+    );
   }
 }
 
@@ -34,7 +36,10 @@ interface Ctx {
 export function compilePack(doc: unknown, text: string, ref: string): CompiledPack {
   const parsed = packSchema.safeParse(doc);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(pack)', message: i.message }));
+    const problems = parsed.error.issues.map((i) => ({
+      path: i.path.join('.') || '(pack)',
+      message: i.message,
+    }));
     throw new PackInvalid(ref, problems);
   }
   const pack = parsed.data;
@@ -71,7 +76,10 @@ function compileCaps(ctx: Ctx): Map<string, Table<Fen>> {
   const caps = new Map<string, Table<Fen>>();
   for (const [capId, raw] of Object.entries(ctx.pack.caps)) {
     const schemes = schemesUsingCap(ctx.pack, capId);
-    caps.set(capId, compileTable(raw, `caps.${capId}`, tableCtx(ctx, schemes), (r) => r.amount));
+    caps.set(
+      capId,
+      compileTable(raw, `caps.${capId}`, tableCtx(ctx, schemes), (r) => r.amount),
+    );
   }
   return caps;
 }
@@ -85,7 +93,8 @@ function schemesUsingCap(pack: PackInput, capId: string): Scheme[] {
 function compileBenefit(b: BenefitInput, path: string, ctx: Ctx, caps: Map<string, Table<Fen>>): Benefit {
   const tctx = tableCtx(ctx, b.schemes, b.medTypes);
   b.caps?.forEach((capId, i) => {
-    if (!caps.has(capId)) ctx.problems.push({ path: `${path}.caps[${i}]`, message: `no cap "${capId}" under caps` });
+    if (!caps.has(capId))
+      ctx.problems.push({ path: `${path}.caps[${i}]`, message: `no cap "${capId}" under caps` });
   });
   return {
     id: b.id,
@@ -93,7 +102,9 @@ function compileBenefit(b: BenefitInput, path: string, ctx: Ctx, caps: Map<strin
     schemes: b.schemes,
     medTypes: b.medTypes,
     deductible: b.deductible ? compileDeductible(b, `${path}.deductible`, ctx) : null,
-    rate: b.rate ? compileTable(b.rate, `${path}.rate`, tctx, (r, p) => toRateRule(r, p, ctx.problems)) : null,
+    rate: b.rate
+      ? compileTable(b.rate, `${path}.rate`, tctx, (r, p) => toRateRule(r, p, ctx.problems))
+      : null,
     modifiers: b.modifiers.map((m, i) => compileModifier(m, `${path}.modifiers[${i}]`, ctx)),
     caps: b.caps ?? null,
     path,
@@ -110,11 +121,16 @@ function compileDeductible(b: BenefitInput, path: string, ctx: Ctx): Deductible 
     table,
     nthAdmission: (d.nthAdmission ?? []).map((n, i) => {
       if (n.from < ctx.pack.validFrom) {
-        ctx.problems.push({ path: `${path}.nthAdmission[${i}].from`, message: 'starts before the pack does' });
+        ctx.problems.push({
+          path: `${path}.nthAdmission[${i}].from`,
+          message: 'starts before the pack does',
+        });
       }
       return { ...n, ref: { path: `${path}.nthAdmission`, source: n.source } };
     }),
-    waivedFor: d.waivedFor ? { tags: d.waivedFor.tags, ref: { path: `${path}.waivedFor`, source: d.waivedFor.source } } : null,
+    waivedFor: d.waivedFor
+      ? { tags: d.waivedFor.tags, ref: { path: `${path}.waivedFor`, source: d.waivedFor.source } }
+      : null,
   };
 }
 
@@ -132,7 +148,10 @@ function toRateRule(
   segments.forEach((s, i) => {
     const last = i === segments.length - 1;
     if (last !== (s.upTo === null)) {
-      problems.push({ path: `${path}.segments[${i}]`, message: 'every segment but the last needs upTo; the last has none' });
+      problems.push({
+        path: `${path}.segments[${i}]`,
+        message: 'every segment but the last needs upTo; the last has none',
+      });
     }
     const prev = segments[i - 1]?.upTo;
     if (s.upTo !== null && prev != null && s.upTo <= prev) {
@@ -143,9 +162,12 @@ function toRateRule(
 }
 
 function compileModifier(m: BenefitInput['modifiers'][number], path: string, ctx: Ctx): Modifier {
-  if (m.from < ctx.pack.validFrom) ctx.problems.push({ path: `${path}.from`, message: 'starts before the pack does' });
-  if (m.until !== undefined && m.until <= m.from) ctx.problems.push({ path: `${path}.until`, message: 'must be after from' });
-  const effect = m.set !== undefined ? { kind: 'set' as const, rate: m.set } : { kind: 'add' as const, rate: m.add ?? 0 };
+  if (m.from < ctx.pack.validFrom)
+    ctx.problems.push({ path: `${path}.from`, message: 'starts before the pack does' });
+  if (m.until !== undefined && m.until <= m.from)
+    ctx.problems.push({ path: `${path}.until`, message: 'must be after from' });
+  const effect =
+    m.set !== undefined ? { kind: 'set' as const, rate: m.set } : { kind: 'add' as const, rate: m.add ?? 0 };
   return {
     id: m.id,
     from: m.from,
@@ -160,11 +182,16 @@ function compileModifier(m: BenefitInput['modifiers'][number], path: string, ctx
 function checkBenefitOverlap(benefits: BenefitInput[], problems: PackProblem[]): void {
   const seen = new Map<string, string>();
   benefits.forEach((b, i) => {
-    if ([...seen.values()].includes(b.id)) problems.push({ path: `benefits[${i}].id`, message: `duplicate id ${b.id}` });
+    if ([...seen.values()].includes(b.id))
+      problems.push({ path: `benefits[${i}].id`, message: `duplicate id ${b.id}` });
     for (const s of b.schemes) {
       for (const t of b.medTypes) {
         const other = seen.get(`${s}/${t}`);
-        if (other) problems.push({ path: `benefits[${i}]`, message: `scheme ${s} medical type ${t} is already covered by ${other}` });
+        if (other)
+          problems.push({
+            path: `benefits[${i}]`,
+            message: `scheme ${s} medical type ${t} is already covered by ${other}`,
+          });
         seen.set(`${s}/${t}`, b.id);
       }
     }
@@ -183,7 +210,13 @@ function compileLayers(ctx: Ctx): Layer[] {
       rate: toRateRule(r, p, ctx.problems),
       cap: r.cap === 'none' ? null : r.cap,
     }));
-    layers.push({ kind, schemes: raw.schemes, medTypes: raw.medTypes ?? null, requiresTag: raw.requiresTag ?? null, table });
+    layers.push({
+      kind,
+      schemes: raw.schemes,
+      medTypes: raw.medTypes ?? null,
+      requiresTag: raw.requiresTag ?? null,
+      table,
+    });
   }
   return layers;
 }

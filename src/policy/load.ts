@@ -14,7 +14,8 @@ export function shippedPacks(): Map<string, string> {
   for (const region of readdirSync(POLICIES_DIR, { withFileTypes: true })) {
     if (!region.isDirectory()) continue;
     for (const file of readdirSync(join(POLICIES_DIR, region.name))) {
-      if (/\.ya?ml$/.test(file)) packs.set(file.replace(/\.ya?ml$/, ''), join(POLICIES_DIR, region.name, file));
+      if (/\.ya?ml$/.test(file))
+        packs.set(file.replace(/\.ya?ml$/, ''), join(POLICIES_DIR, region.name, file));
     }
   }
   return packs;
@@ -26,7 +27,9 @@ export function loadPack(ref: string): CompiledPack {
   const file = isPath ? ref : shippedPacks().get(ref);
   if (!file) {
     const known = [...shippedPacks().keys()].sort().join(', ');
-    throw new PackInvalid(ref, [{ path: '(pack)', message: `no shipped pack "${ref}"; known ids: ${known}` }]);
+    throw new PackInvalid(ref, [
+      { path: '(pack)', message: `no shipped pack "${ref}"; known ids: ${known}` },
+    ]);
   }
   let text: string;
   try {

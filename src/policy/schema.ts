@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../domain/dates.js';
 import { DIMENSIONS } from '../domain/policy/dimensions.js';
 import { parseYuan } from '../domain/money/money.js';
 import { parseRate } from '../domain/money/rate.js';
@@ -13,11 +14,6 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const dateSchema = z.string().refine((s) => DATE.test(s) && isCalendarDate(s), {
   message: 'must be a calendar date YYYY-MM-DD',
 });
-
-function isCalendarDate(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
 
 const yuan = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const r = parseYuan(v);
@@ -85,7 +81,9 @@ const modifier = z
     from: dateSchema,
     until: dateSchema.optional(),
     when: z.strictObject({
-      diseases: z.array(z.string().regex(/^[A-Z]\d{0,2}(\.\d{1,4})?$/, 'must be an ICD-10 code or prefix')).min(1),
+      diseases: z
+        .array(z.string().regex(/^[A-Z]\d{0,2}(\.\d{1,4})?$/, 'must be an ICD-10 code or prefix'))
+        .min(1),
       ageBelow: z.int().min(1).max(150).optional(),
     }),
     add: rate.optional(),
@@ -157,7 +155,11 @@ export const packSchema = z.strictObject({
   benefits: z.array(benefit).default([]),
   caps: z.record(id, amountTable).default({}),
   layers: z
-    .strictObject({ largeAmount: layer.optional(), criticalIllness: layer.optional(), assistance: layer.optional() })
+    .strictObject({
+      largeAmount: layer.optional(),
+      criticalIllness: layer.optional(),
+      assistance: layer.optional(),
+    })
     .default({}),
   contributions: contributions.optional(),
 });

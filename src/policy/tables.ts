@@ -20,7 +20,11 @@ export interface PackProblem {
 export type Domains = Record<Dim, readonly string[]>;
 
 /** The reachable values of each dimension for a table used by the given schemes and medical types. */
-export function domainsFor(level: PoolingLevel, schemes: readonly Scheme[], medTypes?: readonly string[]): Domains {
+export function domainsFor(
+  level: PoolingLevel,
+  schemes: readonly Scheme[],
+  medTypes?: readonly string[],
+): Domains {
   return {
     ...DIMENSIONS,
     scheme: schemes,
@@ -74,10 +78,14 @@ function compileCells<R extends RawRule, T>(
   rules.forEach((rule, i) => {
     const rPath = `${vPath}[${i}]`;
     const source = rule.source ?? raw.source;
-    if (!source) ctx.problems.push({ path: `${rPath}.source`, message: 'every value must quote its source sentence' });
+    if (!source)
+      ctx.problems.push({ path: `${rPath}.source`, message: 'every value must quote its source sentence' });
     for (const key of Object.keys(rule.when ?? {})) {
       if (!raw.by.includes(key as Dim)) {
-        ctx.problems.push({ path: `${rPath}.when.${key}`, message: `the table does not split on ${key}; add it to "by"` });
+        ctx.problems.push({
+          path: `${rPath}.when.${key}`,
+          message: `the table does not split on ${key}; add it to "by"`,
+        });
       }
     }
     const ref = { path: vPath.replace(/\.values\..*$/, ''), source: source ?? '' };
@@ -89,7 +97,10 @@ function compileCells<R extends RawRule, T>(
       if (!matches(rule.when, combo)) continue;
       const at = cellIndex(raw.by, combo);
       if (owner[at] !== undefined) {
-        ctx.problems.push({ path: rPath, message: `${describe(combo, raw.by)} is already given by rule ${owner[at]}` });
+        ctx.problems.push({
+          path: rPath,
+          message: `${describe(combo, raw.by)} is already given by rule ${owner[at]}`,
+        });
       }
       owner[at] = i;
       cells[at] = cell;
@@ -139,14 +150,21 @@ function describe(combo: Record<Dim, number>, by: readonly Dim[]): string {
 
 /** Start dates must be ascending, unique and not before the pack starts. */
 export function checkDates(dates: string[], path: string, validFrom: string, problems: PackProblem[]): void {
-  if (dates.length === 0) problems.push({ path: `${path}.values`, message: 'needs at least one dated value' });
+  if (dates.length === 0)
+    problems.push({ path: `${path}.values`, message: 'needs at least one dated value' });
   dates.forEach((d, i) => {
     if (d < validFrom) {
-      problems.push({ path: `${path}.values.${d}`, message: `starts before the pack's validFrom ${validFrom}` });
+      problems.push({
+        path: `${path}.values.${d}`,
+        message: `starts before the pack's validFrom ${validFrom}`,
+      });
     }
     const prev = dates[i - 1];
     if (prev !== undefined && prev >= d) {
-      problems.push({ path: `${path}.values.${d}`, message: `dates must be in ascending order (after ${prev})` });
+      problems.push({
+        path: `${path}.values.${d}`,
+        message: `dates must be in ascending order (after ${prev})`,
+      });
     }
   });
 }

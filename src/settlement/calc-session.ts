@@ -28,12 +28,20 @@ export class CalcSession {
     try {
       value = JSON.parse(text);
     } catch (e) {
-      return this.refuse(null, lineNo, invalidClaim('', `line ${lineNo} is not valid JSON: ${(e as Error).message}`));
+      return this.refuse(
+        null,
+        lineNo,
+        invalidClaim('', `line ${lineNo} is not valid JSON: ${(e as Error).message}`),
+      );
     }
     const id = (value as { claim_id?: unknown } | null)?.claim_id;
     const claimId = typeof id === 'string' && id.length > 0 ? id : null;
     if (hasExponentNumber(text)) {
-      return this.refuse(claimId, lineNo, invalidClaim('', 'numbers must be written as plain decimals, not in exponent form such as 1e3'));
+      return this.refuse(
+        claimId,
+        lineNo,
+        invalidClaim('', 'numbers must be written as plain decimals, not in exponent form such as 1e3'),
+      );
     }
     let claim: Claim;
     try {

@@ -4,38 +4,22 @@ import { divRoundHalfUp, MAX_AMOUNT_FEN, parseYuan } from '../domain/money/money
 import { parseRate } from '../domain/money/rate.js';
 import { personTypeOf } from '../domain/policy/dimensions.js';
 import type { Claim, FeeLine } from '../domain/settlement/types.js';
-import { dateSchema } from '../policy/schema.js';
+import { isCalendarDate } from '../domain/dates.js';
 
 /**
  * The claim format of specs/calc.md (national-interface field names, amounts in yuan), validated
  * and converted to the calculator's Claim in fen. Unknown fields are ignored, as a HIS sends many.
  */
 
-const yuan = z.number({ error: 'must be an amount in yuan (a JSON number)' }).transform((v, ctx) => {
-  const r = parseYuan(v);
-  if (!r.ok) ctx.addIssue({ code: 'custom', message: `amount ${r.reason}` });
-  return r.ok ? r.value : 0;
-});
+const yuan = z.number({ error: 'must be an amount in yuan (a JSON number)' });
+const proportion = z.number({ error: 'must be a number from 0 to 1' });
+const count = z.number({ error: 'must be a number' });
 
-const proportion = z.number({ error: 'must be a number from 0 to 1' }).transform((v, ctx) => {
-  const r = parseRate(v);
-  if (!r.ok) ctx.addIssue({ code: 'custom', message: `proportion ${r.reason.replace('rate such as "75%" or ', '')}` });
-  return r.ok ? r.value : 0;
-});
-
-/** A count with at most four decimals, kept as ten-thousandths so that cap × count stays exact. */
-const count = z.number({ error: 'must be a number' }).transform((v, ctx) => {
-  const text = String(v);
-  if (!/^\d{1,6}(\.\d{1,4})?$/.test(text) || v <= 0) {
-    ctx.addIssue({ code: 'custom', message: `count must be above 0 and below 1,000,000 with at most 4 decimals (got ${text})` });
-    return 0;
-  }
-  const [whole = '0', frac = ''] = text.split('.');
-  return Number(whole) * 10_000 + Number(frac.padEnd(4, '0'));
-});
-
-const code = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max);
-const areaCode = z.string({ error: 'must be a 6-digit area code' }).regex(/^\d{6}$/, 'must be a 6-digit area code');
+const code = (max: number) =>
+  z.string({ error: 'must be a string' }).max(max).regex(/\S/, 'must not be empty');
+const areaCode = z
+  .string({ error: 'must be a 6-digit area code' })
+  .regex(/^\d{6}$/, 'must be a 6-digit area code');
 
 const feeLine = z.object({
   code: code(64),
@@ -53,20 +37,37 @@ const claimSchema = z.object({
   insutype: z.enum(['310', '390'], { error: 'must be "310" (employee) or "390" (resident)' }),
   psn_type: z.string({ error: 'must be a string' }),
   age: z.int({ error: 'must be a whole number of years' }).min(0).max(150),
-  psn_tags: z.array(z.enum(['family-doctor', 'assistance'], { error: 'must be "family-doctor" or "assistance"' })).max(8).optional(),
+  psn_tags: z
+    .array(z.enum(['family-doctor', 'assistance'], { error: 'must be "family-doctor" or "assistance"' }))
+    .max(8)
+    .optional(),
   med_type: z.enum(['11', '14', '21'], { error: 'must be "11", "14" or "21"' }),
   fixmedins_code: code(64),
   fixmedins_lv: z.enum(['0', '1', '2', '3'], { error: 'must be "0" (grassroots), "1", "2" or "3"' }),
-  price_class: z.enum(['1', '2-city', '2-county', '3'], { error: 'must be "1", "2-city", "2-county" or "3"' }).optional(),
+  price_class: z
+    .enum(['1', '2-city', '2-county', '3'], { error: 'must be "1", "2-city", "2-county" or "3"' })
+    .optional(),
   insuplc_admdvs: areaCode,
   mdtrtarea_admvs: areaCode,
-  setl_date: dateSchema,
-  dise_codes: z.array(z.string().regex(/^[A-Z]\d{2}[0-9A-Za-z.+*]{0,12}$/, 'must be an ICD-10 code')).max(64).default([]),
+  setl_date: z
+    .string({ error: 'must be a date YYYY-MM-DD' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  dise_codes: z
+    .array(z.string().regex(/^[A-Z]\d{2}[0-9A-Za-z.+*]{0,12}$/, 'must be an ICD-10 code'))
+    .max(64)
+    .optional(),
   acct_used_flag: z.enum(['0', '1'], { error: 'must be "0" or "1"' }).optional(),
   acct_balc: yuan.optional(),
-  fees: z.array(feeLine, { error: 'must be an array of fee lines' }).min(1, 'needs at least one fee line').max(5000),
+  fees: z
+    .array(feeLine, { error: 'must be an array of fee lines' })
+    .min(1, 'needs at least one fee line')
+    .max(5000),
   prior: z
-    .object({ deductible_used: yuan.default(0), pool_paid: yuan.default(0), admissions: z.int().min(0).max(1000).default(0) })
+    .object({
+      deductible_used: yuan.default(0),
+      pool_paid: yuan.default(0),
+      admissions: z.int().min(0).max(1000).default(0),
+    })
     .optional(),
 });
 
@@ -81,23 +82,55 @@ export function toClaim(value: unknown): Claim {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = formatPath(issue.path);
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    const message =
+      issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
     throw invalidClaim(path, `${path || 'claim'} ${message}`);
   }
   return convert(parsed.data);
 }
 
+/** Strict yuan → fen for a field already known to be a number; refuses with the field path. */
+function fen(value: number, path: string): number {
+  const r = parseYuan(value);
+  if (!r.ok) throw invalidClaim(path, `${path} ${r.reason}`);
+  return r.value;
+}
+
+function optionalFen(value: number | undefined, path: string): number | undefined {
+  return value === undefined ? undefined : fen(value, path);
+}
+
+/** A count with at most four decimals, kept as ten-thousandths so that cap × count stays exact. */
+function countE4(value: number, path: string): number {
+  const text = String(value);
+  if (!/^\d{1,6}(\.\d{1,4})?$/.test(text) || value <= 0) {
+    throw invalidClaim(
+      path,
+      `${path} must be above 0 and below 1,000,000 with at most 4 decimals (got ${text})`,
+    );
+  }
+  const [whole = '0', frac = ''] = text.split('.');
+  return Number(whole) * 10_000 + Number(frac.padEnd(4, '0'));
+}
+
 function convert(c: ClaimInput): Claim {
   const personType = personTypeOf(c.psn_type);
-  if (!personType) throw invalidClaim('psn_type', `psn_type "${c.psn_type}" is not a known person type (1101, 1201, 1501, 1401–1405)`);
+  if (!personType)
+    throw invalidClaim(
+      'psn_type',
+      `psn_type "${c.psn_type}" is not a known person type (1101, 1201, 1501, 1401–1405)`,
+    );
   const employee = c.insutype === '310';
   if (employee !== (personType === 'active' || personType === 'retired')) {
     throw invalidClaim('psn_type', `psn_type ${c.psn_type} does not belong to insutype ${c.insutype}`);
   }
-  const fees = c.fees.map(toFeeLine);
+  if (!isCalendarDate(c.setl_date))
+    throw invalidClaim('setl_date', `setl_date ${c.setl_date} is not a calendar date`);
+  const fees = c.fees.map((f, i) => toFeeLine(f, `fees[${i}]`));
   let total = 0;
   for (const f of fees) total += f.amount;
-  if (total > MAX_AMOUNT_FEN) throw invalidClaim('fees', 'the claim total is above the limit of 100,000,000.00 yuan');
+  if (total > MAX_AMOUNT_FEN)
+    throw invalidClaim('fees', 'the claim total is above the limit of 100,000,000.00 yuan');
   return {
     claimId: c.claim_id,
     psnNo: c.psn_no,
@@ -113,30 +146,48 @@ function convert(c: ClaimInput): Claim {
     personArea: c.insuplc_admdvs,
     careArea: c.mdtrtarea_admvs,
     date: c.setl_date,
-    diseases: c.dise_codes,
+    diseases: c.dise_codes ?? [],
     useAccount: c.acct_used_flag === '1',
-    accountBalance: c.acct_balc ?? 0,
+    accountBalance: optionalFen(c.acct_balc, 'acct_balc') ?? 0,
     fees,
-    prior: c.prior && { deductibleUsed: c.prior.deductible_used, poolPaid: c.prior.pool_paid, admissions: c.prior.admissions },
+    prior: c.prior && {
+      deductibleUsed: c.prior.deductible_used,
+      poolPaid: c.prior.pool_paid,
+      admissions: c.prior.admissions,
+    },
   };
 }
 
-function toFeeLine(f: ClaimInput['fees'][number]): FeeLine {
-  let priceCapTotal: number | null = null;
-  if (f.pric_uplmt_amt !== undefined) {
-    const units = f.cnt ?? 10_000;
-    const product = f.pric_uplmt_amt * units;
-    priceCapTotal = Number.isSafeInteger(product)
-      ? divRoundHalfUp(product, 10_000)
-      : Number((BigInt(f.pric_uplmt_amt) * BigInt(units) * 2n + 10_000n) / 20_000n);
+function toFeeLine(f: ClaimInput['fees'][number], path: string): FeeLine {
+  const amount = fen(f.det_item_fee_sumamt, `${path}.det_item_fee_sumamt`);
+  optionalFen(f.pric, `${path}.pric`);
+  const units = f.cnt === undefined ? 10_000 : countE4(f.cnt, `${path}.cnt`);
+  const unitCap = optionalFen(f.pric_uplmt_amt, `${path}.pric_uplmt_amt`);
+  let selfPayRate = 0;
+  if (f.selfpay_prop !== undefined) {
+    const r = parseRate(f.selfpay_prop);
+    if (!r.ok)
+      throw invalidClaim(
+        `${path}.selfpay_prop`,
+        `${path}.selfpay_prop must be from 0 to 1 with at most 4 decimals`,
+      );
+    if (f.chrgitm_lv === '02') selfPayRate = r.value;
   }
   return {
     code: f.code,
     catalogClass: f.chrgitm_lv,
-    amount: f.det_item_fee_sumamt,
-    selfPayRate: f.chrgitm_lv === '02' ? (f.selfpay_prop ?? 0) : 0,
-    priceCapTotal,
+    amount,
+    selfPayRate,
+    priceCapTotal: capTotal(unitCap, units),
   };
+}
+
+/** Unit price cap × count, rounded half up to the fen (BigInt only when the product is too large). */
+function capTotal(unitCap: number | undefined, unitsE4: number): number | null {
+  if (unitCap === undefined) return null;
+  const product = unitCap * unitsE4;
+  if (Number.isSafeInteger(product)) return divRoundHalfUp(product, 10_000);
+  return Number((BigInt(unitCap) * BigInt(unitsE4) * 2n + 10_000n) / 20_000n);
 }
 
 /** A zod path as the claim's field path, e.g. ["fees", 2, "cnt"] → "fees[2].cnt". */

@@ -27,7 +27,10 @@ export function toSetlinfo(s: Settlement) {
 
 /** One result line of `tongchou calc` for a settled claim. */
 export function settledLine(claimId: string, s: Settlement, trace: TraceEntry[] | null): string {
-  const setldetail = s.details.map((d) => ({ fund_pay_type: d.fundPayType, fund_payamt: fenToYuan(d.amount) }));
+  const setldetail = s.details.map((d) => ({
+    fund_pay_type: d.fundPayType,
+    fund_payamt: fenToYuan(d.amount),
+  }));
   const out: Record<string, unknown> = { claim_id: claimId, setlinfo: toSetlinfo(s), setldetail };
   if (trace) out.trace = trace;
   return JSON.stringify(out);

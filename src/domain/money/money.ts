@@ -17,11 +17,8 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: strin
  */
 export function parseYuan(input: unknown): ParseResult<Fen> {
   let text: string;
-  if (typeof input === 'number') {
-    if (!Number.isFinite(input)) return { ok: false, reason: 'is not a finite number' };
-    // String() of a JSON number is its shortest round-trip form: 12.345 stays "12.345" and is refused.
-    text = String(input);
-  } else if (typeof input === 'string') {
+  if (typeof input === 'number') return parseYuanNumber(input);
+  if (typeof input === 'string') {
     text = input.trim();
   } else {
     return { ok: false, reason: `must be an amount in yuan, got ${describe(input)}` };
@@ -34,6 +31,22 @@ export function parseYuan(input: unknown): ParseResult<Fen> {
   const fen = whole * 100 + Number(decimals);
   if (fen > MAX_AMOUNT_FEN) return { ok: false, reason: `is above the limit of 100,000,000.00 yuan` };
   return { ok: true, value: fen };
+}
+
+/**
+ * A JSON number as fen. It has at most two decimals exactly when the double nearest fen/100 is the
+ * number itself: below 10^15 fen each two-decimal value has its own double, so 12.345 or
+ * 0.30000000000000004 cannot pass, and no string conversion is needed on the hot path.
+ */
+function parseYuanNumber(input: number): ParseResult<Fen> {
+  if (!Number.isFinite(input)) return { ok: false, reason: 'is not a finite number' };
+  if (input < 0) return { ok: false, reason: `must not be negative (got ${String(input)})` };
+  if (input > MAX_AMOUNT_FEN / 100) return { ok: false, reason: `is above the limit of 100,000,000.00 yuan` };
+  const fen = Math.round(input * 100);
+  if (fen / 100 !== input) {
+    return { ok: false, reason: `must be yuan with at most two decimals (got ${clip(String(input))})` };
+  }
+  return { ok: true, value: fen + 0 }; // + 0 turns -0 into 0
 }
 
 /**

@@ -12,6 +12,11 @@ const FRACTION_TEXT = /^(0|1)(\.\d{1,4})?$/;
  * points, exactly; refuses anything finer than one basis point or outside 0–100 %.
  */
 export function parseRate(input: unknown, max: Bp = FULL_RATE): ParseResult<Bp> {
+  if (typeof input === 'number' && input >= 0 && input <= max / FULL_RATE) {
+    // Same exactness test as for yuan: a fraction with at most 4 decimals is its own nearest double.
+    const bp = Math.round(input * FULL_RATE);
+    if (bp / FULL_RATE === input) return { ok: true, value: bp };
+  }
   const text = typeof input === 'number' ? String(input) : typeof input === 'string' ? input.trim() : null;
   if (text === null) return { ok: false, reason: 'must be a rate such as "75%" or 0.75' };
   let bp: number;
@@ -19,7 +24,11 @@ export function parseRate(input: unknown, max: Bp = FULL_RATE): ParseResult<Bp> 
   const frac = pct ? null : FRACTION_TEXT.exec(text);
   if (pct) bp = Number(pct[1]) * 100 + Number((pct[2] ?? '').slice(1).padEnd(2, '0'));
   else if (frac) bp = Number(frac[1]) * 10_000 + Number((frac[2] ?? '').slice(1).padEnd(4, '0'));
-  else return { ok: false, reason: `must be a rate such as "75%" or 0.75 with at most 4 decimals (got ${text})` };
+  else
+    return {
+      ok: false,
+      reason: `must be a rate such as "75%" or 0.75 with at most 4 decimals (got ${text})`,
+    };
   if (bp > max) return { ok: false, reason: `must be between 0 and ${max / 100}% (got ${text})` };
   return { ok: true, value: bp };
 }

@@ -9,7 +9,8 @@ export interface SourceRef {
 }
 
 /** One cell of a table: a stated value, or a value the source is known not to give. */
-export type Cell<T> = { kind: 'value'; value: T; ref: SourceRef } | { kind: 'absent'; note: string; ref: SourceRef };
+export type Cell<T> =
+  { kind: 'value'; value: T; ref: SourceRef } | { kind: 'absent'; note: string; ref: SourceRef };
 
 /** A dated table: each version starts on `from` and runs until the next; cells are indexed by `by`. */
 export interface Table<T> {

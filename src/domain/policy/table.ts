@@ -5,9 +5,13 @@ import type { Cell, SourceRef, Table } from './model.js';
 /** A claim's position on every dimension, as an index into the dimension's domain (-1 = not given). */
 export type DimIndex = Record<Dim, number>;
 
+const INDEX_OF = Object.fromEntries(
+  Object.entries(DIMENSIONS).map(([dim, values]) => [dim, new Map(values.map((v, i) => [v as string, i]))]),
+) as Record<Dim, Map<string, number>>;
+
 /** Index of a value in a dimension's domain, or -1. */
 export function dimIndex(dim: Dim, value: string | undefined): number {
-  return value === undefined ? -1 : (DIMENSIONS[dim] as readonly string[]).indexOf(value);
+  return value === undefined ? -1 : (INDEX_OF[dim].get(value) ?? -1);
 }
 
 /** The flat cell index for a list of dimension values (row-major over `by`). */
@@ -40,11 +44,15 @@ export function lookup<T>(table: Table<T>, idx: DimIndex, date: string): { value
   }
   for (const d of table.by) {
     if (idx[d] < 0) {
-      throw invalidClaim(DIM_CLAIM_FIELD[d], `${table.path} depends on ${d}; the claim must give ${DIM_CLAIM_FIELD[d]}`);
+      throw invalidClaim(
+        DIM_CLAIM_FIELD[d],
+        `${table.path} depends on ${d}; the claim must give ${DIM_CLAIM_FIELD[d]}`,
+      );
     }
   }
   const cell = cells[cellIndex(table.by, idx)];
-  if (!cell) throw policyGap(table.path, `${table.path} has no value for this claim's ${table.by.join(', ')}`);
+  if (!cell)
+    throw policyGap(table.path, `${table.path} has no value for this claim's ${table.by.join(', ')}`);
   if (cell.kind === 'absent') {
     throw policyGap(cell.ref.path, `the source does not state ${cell.ref.path}: ${cell.note}`);
   }

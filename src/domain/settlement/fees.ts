@@ -23,7 +23,8 @@ export function splitFees(fees: readonly FeeLine[], trace: TraceEntry[] | null):
       s.ownPay += line.amount;
       continue;
     }
-    const over = line.priceCapTotal !== null && line.amount > line.priceCapTotal ? line.amount - line.priceCapTotal : 0;
+    const over =
+      line.priceCapTotal !== null && line.amount > line.priceCapTotal ? line.amount - line.priceCapTotal : 0;
     const rest = line.amount - over;
     const pre = line.catalogClass === '02' ? divRoundHalfUp(rest * line.selfPayRate, FULL_RATE) : 0;
     s.overLimit += over;

@@ -13,6 +13,7 @@ export interface ClaimContext {
   trace: TraceEntry[] | null;
 }
 
+/** Add a trace entry. Callers guard with `if (ctx.trace)` so nothing is built when not explaining. */
 function note(ctx: ClaimContext, entry: TraceEntry): void {
   ctx.trace?.push({ ...entry, pack: ctx.pack.label });
 }
@@ -20,54 +21,117 @@ function note(ctx: ClaimContext, entry: TraceEntry): void {
 /** Step 2: the deductible taken from the in-scope amount, from what remains of it. */
 export function takeDeductible(ctx: ClaimContext, b: Benefit, acc: Accumulators, inScope: Fen): Fen {
   const d = b.deductible;
-  if (!d) throw policyGap(`${b.path}.deductible`, `the source does not state a deductible for ${b.name} (${b.id})`);
+  if (!d)
+    throw policyGap(`${b.path}.deductible`, `the source does not state a deductible for ${b.name} (${b.id})`);
   const { claim } = ctx;
   const waived = d.waivedFor?.tags.some((t) => (t === 'assistance' ? claim.assistance : claim.familyDoctor));
   if (waived && d.waivedFor) {
-    note(ctx, { step: 'deductible', param: d.waivedFor.ref.path, value: 0, source: d.waivedFor.ref.source, note: 'waived for this group' });
+    if (ctx.trace)
+      note(ctx, {
+        step: 'deductible',
+        param: d.waivedFor.ref.path,
+        value: 0,
+        source: d.waivedFor.ref.source,
+        note: 'waived for this group',
+      });
     return 0;
   }
   const admissionNo = acc.admissions + 1;
   let nth: NthAdmission | undefined;
   let amount: Fen | undefined;
   for (const n of d.nthAdmission) {
-    if (n.from <= claim.date && n.fromAdmission <= admissionNo && (!nth || n.fromAdmission > nth.fromAdmission)) nth = n;
+    if (
+      n.from <= claim.date &&
+      n.fromAdmission <= admissionNo &&
+      (!nth || n.fromAdmission > nth.fromAdmission)
+    )
+      nth = n;
   }
   if (nth) {
     amount = nth.amount;
-    note(ctx, { step: 'deductible', param: nth.ref.path, value: amount / 100, source: nth.ref.source, note: `admission no. ${admissionNo} of the year` });
+    if (ctx.trace)
+      note(ctx, {
+        step: 'deductible',
+        param: nth.ref.path,
+        value: amount / 100,
+        source: nth.ref.source,
+        note: `admission no. ${admissionNo} of the year`,
+      });
   } else {
-    if (!d.table) throw policyGap(`${b.path}.deductible`, `the source does not state the deductible for ${b.name} (${b.id})`);
+    if (!d.table)
+      throw policyGap(
+        `${b.path}.deductible`,
+        `the source does not state the deductible for ${b.name} (${b.id})`,
+      );
     const found = lookup(d.table, ctx.idx, claim.date);
     amount = found.value;
-    note(ctx, { step: 'deductible', param: found.ref.path, value: amount / 100, source: found.ref.source, note: d.basis });
+    if (ctx.trace)
+      note(ctx, {
+        step: 'deductible',
+        param: found.ref.path,
+        value: amount / 100,
+        source: found.ref.source,
+        note: d.basis,
+      });
   }
   const used = acc.deductibleUsed[d.group] ?? 0;
   const remaining = d.basis === 'annual' ? Math.max(0, amount - used) : amount;
   const applied = Math.min(inScope, remaining);
   acc.deductibleUsed[d.group] = used + applied;
   if (d.basis === 'annual') {
-    note(ctx, { step: 'deductible', param: `${b.path}.deductible`, value: applied / 100, note: `already used this year ${used / 100}, applied ${applied / 100}` });
+    if (ctx.trace)
+      note(ctx, {
+        step: 'deductible',
+        param: `${b.path}.deductible`,
+        value: applied / 100,
+        note: `already used this year ${used / 100}, applied ${applied / 100}`,
+      });
   }
   return applied;
 }
 
 /** Step 3a: the rate for this claim: the table's value, then disease and age modifiers. */
 export function resolveRate(ctx: ClaimContext, b: Benefit): RateRule {
-  const active = b.modifiers.filter((m) => modifierApplies(m, ctx.claim));
-  const sets = active.filter((m) => m.effect.kind === 'set');
+  const active =
+    b.modifiers.length === 0 ? b.modifiers : b.modifiers.filter((m) => modifierApplies(m, ctx.claim));
+  const sets = active.length === 0 ? active : active.filter((m) => m.effect.kind === 'set');
   if (sets.length > 0) {
     const best = sets.reduce((a, m) => (m.effect.rate > a.effect.rate ? m : a));
-    note(ctx, { step: 'rate', param: best.ref.path, value: best.effect.rate / 10_000, source: best.ref.source, note: `${best.id}: rate set to ${formatRate(best.effect.rate)}` });
+    if (ctx.trace)
+      note(ctx, {
+        step: 'rate',
+        param: best.ref.path,
+        value: best.effect.rate / 10_000,
+        source: best.ref.source,
+        note: `${best.id}: rate set to ${formatRate(best.effect.rate)}`,
+      });
     return { kind: 'flat', rate: best.effect.rate };
   }
-  if (!b.rate) throw policyGap(`${b.path}.rate`, `the source does not state the pool's payment rate for ${b.name} (${b.id})`);
+  if (!b.rate)
+    throw policyGap(
+      `${b.path}.rate`,
+      `the source does not state the pool's payment rate for ${b.name} (${b.id})`,
+    );
   const found = lookup(b.rate, ctx.idx, ctx.claim.date);
   let rule = found.value;
-  note(ctx, { step: 'rate', param: found.ref.path, value: rule.kind === 'flat' ? rule.rate / 10_000 : 0, source: found.ref.source, note: rule.kind === 'segments' ? 'by segments of the amount' : undefined });
+  if (ctx.trace)
+    note(ctx, {
+      step: 'rate',
+      param: found.ref.path,
+      value: rule.kind === 'flat' ? rule.rate / 10_000 : 0,
+      source: found.ref.source,
+      note: rule.kind === 'segments' ? 'by segments of the amount' : undefined,
+    });
   for (const m of active) {
     rule = addToRule(rule, m.effect.rate);
-    note(ctx, { step: 'rate', param: m.ref.path, value: m.effect.rate / 10_000, source: m.ref.source, note: `${m.id}: +${formatRate(m.effect.rate)} (at most 100%)` });
+    if (ctx.trace)
+      note(ctx, {
+        step: 'rate',
+        param: m.ref.path,
+        value: m.effect.rate / 10_000,
+        source: m.ref.source,
+        note: `${m.id}: +${formatRate(m.effect.rate)} (at most 100%)`,
+      });
   }
   return rule;
 }
@@ -79,10 +143,23 @@ function modifierApplies(m: Modifier, claim: Claim): boolean {
 }
 
 /** Step 3b: pool payment = amount × rate, limited by what remains of every cap the benefit uses. */
-export function payFromPool(ctx: ClaimContext, b: Benefit, acc: Accumulators, base: Fen, rule: RateRule): { pay: Fen; uncapped: Fen } {
-  if (!b.caps) throw policyGap(`${b.path}.caps`, `the source does not state an annual cap for ${b.name} (${b.id})`);
+export function payFromPool(
+  ctx: ClaimContext,
+  b: Benefit,
+  acc: Accumulators,
+  base: Fen,
+  rule: RateRule,
+): { pay: Fen; uncapped: Fen } {
+  if (!b.caps)
+    throw policyGap(`${b.path}.caps`, `the source does not state an annual cap for ${b.name} (${b.id})`);
   const uncapped = applyRateRule(rule, base);
-  note(ctx, { step: 'pool', param: `${b.path}.rate`, value: uncapped / 100, note: `${base / 100} × rate, rounded half up` });
+  if (ctx.trace)
+    note(ctx, {
+      step: 'pool',
+      param: `${b.path}.rate`,
+      value: uncapped / 100,
+      note: `${base / 100} × rate, rounded half up`,
+    });
   let pay = uncapped;
   for (const capId of b.caps) {
     const cap = lookup(ctx.pack.caps.get(capId)!, ctx.idx, ctx.claim.date);
@@ -90,7 +167,14 @@ export function payFromPool(ctx: ClaimContext, b: Benefit, acc: Accumulators, ba
     const remaining = Math.max(0, cap.value - paid);
     if (remaining < pay) {
       pay = remaining;
-      note(ctx, { step: 'cap', param: cap.ref.path, value: cap.value / 100, source: cap.ref.source, note: `already paid ${paid / 100}; pool limited to ${remaining / 100}` });
+      if (ctx.trace)
+        note(ctx, {
+          step: 'cap',
+          param: cap.ref.path,
+          value: cap.value / 100,
+          source: cap.ref.source,
+          note: `already paid ${paid / 100}; pool limited to ${remaining / 100}`,
+        });
     }
   }
   for (const capId of b.caps) acc.poolPaid[capId] = (acc.poolPaid[capId] ?? 0) + pay;
