@@ -151,8 +151,8 @@ function convert(c: ClaimInput): Claim {
     accountBalance: optionalFen(c.acct_balc, 'acct_balc') ?? 0,
     fees,
     prior: c.prior && {
-      deductibleUsed: c.prior.deductible_used,
-      poolPaid: c.prior.pool_paid,
+      deductibleUsed: fen(c.prior.deductible_used, 'prior.deductible_used'),
+      poolPaid: fen(c.prior.pool_paid, 'prior.pool_paid'),
       admissions: c.prior.admissions,
     },
   };
