@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PackInvalid } from '../policy/compile.js';
-import { loadPack, shippedPacks } from '../policy/load.js';
+import { loadPack, PackNotFound, shippedPacks } from '../policy/load.js';
 import { runCalc } from './calc.js';
 import { UsageError } from './usage-error.js';
 
@@ -78,7 +78,7 @@ function reportFailure(e: unknown): number {
     process.stderr.write(`tongchou: ${e.message}\n`);
     return 2;
   }
-  if (e instanceof UsageError) {
+  if (e instanceof UsageError || e instanceof PackNotFound) {
     process.stderr.write(`tongchou: ${e.message}\n`);
     return 2;
   }

@@ -5,6 +5,9 @@ import { parseDocument } from 'yaml';
 import type { CompiledPack } from '../domain/policy/model.js';
 import { compilePack, PackInvalid } from './compile.js';
 
+/** No pack by that id or at that path: a mistake in the call, not a problem of a pack. */
+export class PackNotFound extends Error {}
+
 /** The folder of shipped packs (`policies/<region>/<id>.yaml`), from src/ or dist/ alike. */
 export const POLICIES_DIR = fileURLToPath(new URL('../../policies/', import.meta.url));
 
@@ -27,16 +30,16 @@ export function loadPack(ref: string): CompiledPack {
   const file = isPath ? ref : shippedPacks().get(ref);
   if (!file) {
     const known = [...shippedPacks().keys()].sort().join(', ');
-    throw new PackInvalid(ref, [
-      { path: '(pack)', message: `no shipped pack "${ref}"; known ids: ${known}` },
-    ]);
+    throw new PackNotFound(
+      `no shipped policy pack "${ref}"; known ids: ${known} (or give a path to a .yaml file)`,
+    );
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
-    throw new PackInvalid(ref, [{ path: '(file)', message: `cannot read ${file}: ${reason}` }]);
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new PackNotFound(`cannot read policy pack ${file}: ${reason}`);
   }
   return parsePackText(text, ref);
 }

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates.js';
 import { DIMENSIONS } from '../domain/policy/dimensions.js';
-import { parseYuan } from '../domain/money/money.js';
-import { parseRate } from '../domain/money/rate.js';
 
 /**
  * The policy pack file format (YAML). Every parameter is dated (values keyed by start date, as in
@@ -15,43 +13,44 @@ export const dateSchema = z.string().refine((s) => DATE.test(s) && isCalendarDat
   message: 'must be a calendar date YYYY-MM-DD',
 });
 
-const yuan = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const r = parseYuan(v);
-  if (!r.ok) ctx.addIssue({ code: 'custom', message: `amount ${r.reason}` });
-  return r.ok ? r.value : 0;
-});
-
-const rate = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const r = parseRate(v);
-  if (!r.ok) ctx.addIssue({ code: 'custom', message: `rate ${r.reason}` });
-  return r.ok ? r.value : 0;
-});
+/** Amounts and rates are checked for type here and parsed exactly in compile.ts, so value problems
+ *  are listed together with coverage and reference problems. */
+const yuan = z.union([z.number(), z.string()], { error: 'must be an amount in yuan, e.g. 400 or "400.00"' });
+const rate = z.union([z.number(), z.string()], { error: 'must be a rate such as "75%" or 0.75' });
 
 const source = z.string().trim().min(8, 'must quote the source sentence');
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes');
 const dim = z.enum(Object.keys(DIMENSIONS) as [keyof typeof DIMENSIONS, ...(keyof typeof DIMENSIONS)[]]);
-const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1)]);
+/** One value of a dimension or a list of them; the message names the allowed values. */
+function oneOrMany<const V extends readonly [string, ...string[]]>(values: V) {
+  const one = z.enum(values);
+  return z.union([one, z.array(one).min(1)], {
+    error: (issue) =>
+      `must be one of ${values.join(', ')} (or a list of them); got ${JSON.stringify(issue.input)}`,
+  });
+}
 
 const when = z.strictObject({
-  scheme: oneOrMany(z.enum(DIMENSIONS.scheme)).optional(),
-  personType: oneOrMany(z.enum(DIMENSIONS.personType)).optional(),
-  medType: oneOrMany(z.enum(DIMENSIONS.medType)).optional(),
-  level: oneOrMany(z.enum(DIMENSIONS.level)).optional(),
-  priceClass: oneOrMany(z.enum(DIMENSIONS.priceClass)).optional(),
-  area: oneOrMany(z.enum(DIMENSIONS.area)).optional(),
-  familyDoctor: oneOrMany(z.enum(DIMENSIONS.familyDoctor)).optional(),
-  assistance: oneOrMany(z.enum(DIMENSIONS.assistance)).optional(),
+  scheme: oneOrMany(DIMENSIONS.scheme).optional(),
+  personType: oneOrMany(DIMENSIONS.personType).optional(),
+  medType: oneOrMany(DIMENSIONS.medType).optional(),
+  level: oneOrMany(DIMENSIONS.level).optional(),
+  priceClass: oneOrMany(DIMENSIONS.priceClass).optional(),
+  area: oneOrMany(DIMENSIONS.area).optional(),
+  familyDoctor: oneOrMany(DIMENSIONS.familyDoctor).optional(),
+  assistance: oneOrMany(DIMENSIONS.assistance).optional(),
 });
 export type WhenInput = z.infer<typeof when>;
 
 const ruleBase = { when: when.optional(), source: source.optional() };
-const absentRule = z.strictObject({ ...ruleBase, absent: z.string().trim().min(1) });
+const absent = z.string().trim().min(1, 'must say why the source gives no value').optional();
 
 const segment = z.strictObject({ upTo: yuan.optional(), rate });
 const rateValue = { rate: rate.optional(), segments: z.array(segment).min(1).optional() };
 
+/** A dated rule table; a rule gives a value or is declared `absent` (checked in compile). */
 function table<T extends z.ZodRawShape>(valueShape: T) {
-  const rule = z.union([z.strictObject({ ...ruleBase, ...valueShape }), absentRule]);
+  const rule = z.strictObject({ ...ruleBase, absent, ...valueShape });
   return z.strictObject({
     source: source.optional(),
     by: z.array(dim).default([]),
@@ -59,9 +58,10 @@ function table<T extends z.ZodRawShape>(valueShape: T) {
   });
 }
 
-const amountTable = table({ amount: yuan });
+const amountTable = table({ amount: yuan.optional() });
+export const capTableSchema = amountTable;
 const rateTable = table(rateValue);
-const layerTable = table({ threshold: yuan, ...rateValue, cap: z.union([yuan, z.literal('none')]) });
+const layerTable = table({ threshold: yuan.optional(), ...rateValue, cap: yuan.optional() });
 
 const tag = z.enum(['family-doctor', 'assistance']);
 
@@ -93,7 +93,7 @@ const modifier = z
     message: 'a modifier either adds to the rate (add) or sets it (set), exactly one',
   });
 
-const benefit = z.strictObject({
+export const benefitSchema = z.strictObject({
   id,
   name: z.string().min(1),
   schemes: z.array(z.enum(DIMENSIONS.scheme)).min(1),
@@ -115,11 +115,7 @@ function dated<T extends z.ZodType>(value: T) {
 }
 
 /** Contribution parameters; their calculator comes with the fund ledger. Shares may exceed 100 %. */
-const share = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const r = parseRate(v, 100_000);
-  if (!r.ok) ctx.addIssue({ code: 'custom', message: `share ${r.reason}` });
-  return r.ok ? r.value : 0;
-});
+const share = rate;
 
 const contributions = z.strictObject({
   employee: z
@@ -152,7 +148,7 @@ export const packSchema = z.strictObject({
   validFrom: dateSchema,
   validUntil: dateSchema.optional(),
   notes: z.array(z.string()).default([]),
-  benefits: z.array(benefit).default([]),
+  benefits: z.array(benefitSchema).default([]),
   caps: z.record(id, amountTable).default({}),
   layers: z
     .strictObject({
@@ -166,3 +162,4 @@ export const packSchema = z.strictObject({
 
 export type PackInput = z.infer<typeof packSchema>;
 export type BenefitInput = PackInput['benefits'][number];
+export type ContributionsInput = NonNullable<PackInput['contributions']>;

@@ -34,7 +34,7 @@ export function domainsFor(
   };
 }
 
-interface RawRule {
+export interface RawRule {
   when?: WhenInput;
   source?: string;
   absent?: string;
@@ -54,7 +54,7 @@ export function compileTable<R extends RawRule, T>(
   raw: RawTable<R>,
   path: string,
   ctx: { domains: Domains; validFrom: string; problems: PackProblem[] },
-  toValue: (rule: Exclude<R, { absent: string }>, rulePath: string) => T,
+  toValue: (rule: R, rulePath: string) => T,
 ): Table<T> {
   const dates = Object.keys(raw.values);
   checkDates(dates, path, ctx.validFrom, ctx.problems);
@@ -71,7 +71,7 @@ function compileCells<R extends RawRule, T>(
   rules: R[],
   vPath: string,
   ctx: { domains: Domains; problems: PackProblem[] },
-  toValue: (rule: Exclude<R, { absent: string }>, rulePath: string) => T,
+  toValue: (rule: R, rulePath: string) => T,
 ): Cell<T>[] {
   const cells: Cell<T>[] = [];
   const owner: number[] = [];
@@ -89,10 +89,17 @@ function compileCells<R extends RawRule, T>(
       }
     }
     const ref = { path: vPath.replace(/\.values\..*$/, ''), source: source ?? '' };
+    const valueKeys = Object.keys(rule).filter((k) => k !== 'when' && k !== 'source' && k !== 'absent');
+    if (rule.absent !== undefined && valueKeys.length > 0) {
+      ctx.problems.push({
+        path: rPath,
+        message: `a cell is either given or absent, not both (${valueKeys.join(', ')})`,
+      });
+    }
     const cell: Cell<T> =
       rule.absent !== undefined
         ? { kind: 'absent', note: rule.absent, ref }
-        : { kind: 'value', value: toValue(rule as Exclude<R, { absent: string }>, rPath), ref };
+        : { kind: 'value', value: toValue(rule, rPath), ref };
     for (const combo of combinations(raw.by, ctx.domains)) {
       if (!matches(rule.when, combo)) continue;
       const at = cellIndex(raw.by, combo);

@@ -2,7 +2,7 @@ import { invalidClaim, Refusal } from '../domain/errors.js';
 import type { CompiledPack } from '../domain/policy/model.js';
 import { settle } from '../domain/settlement/calculator.js';
 import { emptyAccumulators, type Accumulators, type Claim } from '../domain/settlement/types.js';
-import { hasExponentNumber } from './json-lines.js';
+import { exponentNumberPath } from './json-lines.js';
 import { toClaim } from './claim-input.js';
 import { refusedLine, settledLine } from './result-output.js';
 
@@ -25,6 +25,8 @@ export class CalcSession {
   /** Settle one JSON line; returns the result line (a settlement or a refusal). */
   settleLine(text: string, lineNo: number): string {
     let value: unknown;
+    // A byte-order mark (written by some Windows tools) is not part of the first claim.
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     try {
       value = JSON.parse(text);
     } catch (e) {
@@ -35,13 +37,11 @@ export class CalcSession {
       );
     }
     const id = (value as { claim_id?: unknown } | null)?.claim_id;
-    const claimId = typeof id === 'string' && id.length > 0 ? id : null;
-    if (hasExponentNumber(text)) {
-      return this.refuse(
-        claimId,
-        lineNo,
-        invalidClaim('', 'numbers must be written as plain decimals, not in exponent form such as 1e3'),
-      );
+    const claimId = typeof id === 'string' && id.length > 0 && id.length <= 256 ? id : null;
+    const exponentAt = exponentNumberPath(text);
+    if (exponentAt !== null) {
+      const message = `${exponentAt} must be written as a plain decimal, not in exponent form such as 1e3`;
+      return this.refuse(claimId, lineNo, invalidClaim(exponentAt, message));
     }
     let claim: Claim;
     try {

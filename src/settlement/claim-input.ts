@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { invalidClaim, Refusal } from '../domain/errors.js';
-import { divRoundHalfUp, MAX_AMOUNT_FEN, parseYuan } from '../domain/money/money.js';
+import { MAX_AMOUNT_FEN, mulDivRoundHalfUp, parseYuan } from '../domain/money/money.js';
 import { parseRate } from '../domain/money/rate.js';
 import { personTypeOf } from '../domain/policy/dimensions.js';
 import type { Claim, FeeLine } from '../domain/settlement/types.js';
@@ -35,7 +35,7 @@ const claimSchema = z.object({
   claim_id: code(64),
   psn_no: code(64),
   insutype: z.enum(['310', '390'], { error: 'must be "310" (employee) or "390" (resident)' }),
-  psn_type: z.string({ error: 'must be a string' }),
+  psn_type: z.string({ error: 'must be a string' }).max(8, 'must be an NHSA person type such as "1101"'),
   age: z.int({ error: 'must be a whole number of years' }).min(0).max(150),
   psn_tags: z
     .array(z.enum(['family-doctor', 'assistance'], { error: 'must be "family-doctor" or "assistance"' }))
@@ -182,12 +182,9 @@ function toFeeLine(f: ClaimInput['fees'][number], path: string): FeeLine {
   };
 }
 
-/** Unit price cap × count, rounded half up to the fen (BigInt only when the product is too large). */
+/** Unit price cap × count, rounded half up to the fen. */
 function capTotal(unitCap: number | undefined, unitsE4: number): number | null {
-  if (unitCap === undefined) return null;
-  const product = unitCap * unitsE4;
-  if (Number.isSafeInteger(product)) return divRoundHalfUp(product, 10_000);
-  return Number((BigInt(unitCap) * BigInt(unitsE4) * 2n + 10_000n) / 20_000n);
+  return unitCap === undefined ? null : mulDivRoundHalfUp(unitCap, unitsE4, 10_000);
 }
 
 /** A zod path as the claim's field path, e.g. ["fees", 2, "cnt"] → "fees[2].cnt". */

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { divRoundHalfUp, fenToYuan, formatYuan, MAX_AMOUNT_FEN, parseYuan } from './money.js';
+import {
+  divRoundHalfUp,
+  fenToYuan,
+  formatYuan,
+  MAX_AMOUNT_FEN,
+  mulDivRoundHalfUp,
+  parseYuan,
+} from './money.js';
 import { applyRate, formatRate, parseRate } from './rate.js';
 
 describe('parseYuan', () => {
@@ -66,6 +73,20 @@ describe('divRoundHalfUp', () => {
         const bd = BigInt(d);
         const expected = (bn * 2n + bd) / (bd * 2n);
         expect(BigInt(divRoundHalfUp(n, d))).toBe(expected);
+      }),
+    );
+  });
+});
+
+describe('mulDivRoundHalfUp', () => {
+  it('is exact when the product passes 2^53 (an amount × a share of another, b ≤ d)', () => {
+    const bd = fc
+      .tuple(fc.integer({ min: 0, max: MAX_AMOUNT_FEN }), fc.integer({ min: 1, max: MAX_AMOUNT_FEN }))
+      .map(([x, y]): [number, number] => (x <= y ? [x, y] : [y, x]));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_AMOUNT_FEN }), bd, (a, [b, d]) => {
+        const expected = (BigInt(a) * BigInt(b) * 2n + BigInt(d)) / (BigInt(d) * 2n);
+        expect(BigInt(mulDivRoundHalfUp(a, b, d))).toBe(expected);
       }),
     );
   });

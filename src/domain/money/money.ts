@@ -75,6 +75,15 @@ export function divRoundHalfUp(n: number, d: number): number {
   return rest * 2 >= d ? q + 1 : q;
 }
 
+/** a × b / d rounded half up, exact for non-negative integers: BigInt only when a × b passes 2^53. */
+export function mulDivRoundHalfUp(a: number, b: number, d: number): number {
+  const product = a * b;
+  if (Number.isSafeInteger(product)) return divRoundHalfUp(product, d);
+  const big = BigInt(a) * BigInt(b);
+  const bd = BigInt(d);
+  return Number((big * 2n + bd) / (bd * 2n));
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';

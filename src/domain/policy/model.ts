@@ -82,6 +82,13 @@ export interface Layer {
   table: Table<LayerRule>;
 }
 
+/** A dated scalar parameter (contribution rates and amounts): each value runs until the next. */
+export interface DatedValue {
+  path: string;
+  source: string;
+  versions: { from: string; value: number | null }[];
+}
+
 export interface CompiledPack {
   id: string;
   version: string;
@@ -94,4 +101,6 @@ export interface CompiledPack {
   benefits: Benefit[];
   caps: Map<string, Table<Fen>>;
   layers: Layer[];
+  /** Contribution parameters by path (rates in basis points, amounts in fen); calculator to come. */
+  contributions: Map<string, DatedValue>;
 }

@@ -35,6 +35,7 @@ export function settle(
     });
     const settlement = compute(ctx, benefit, acc);
     if (claim.medType === '21') acc.admissions += 1;
+    if (trace) for (const entry of trace) entry.pack ??= pack.label;
     return { ok: true, settlement, after: acc, trace };
   } catch (e) {
     if (e instanceof Refusal) return { ok: false, error: e };

@@ -1,4 +1,4 @@
-import { divRoundHalfUp, type Fen } from '../money/money.js';
+import { mulDivRoundHalfUp, type Fen } from '../money/money.js';
 import type { Layer, LayerKind } from '../policy/model.js';
 import { lookup, versionAt } from '../policy/table.js';
 import type { ClaimContext } from './pool.js';
@@ -69,7 +69,7 @@ function layerBase(kind: LayerKind, pool: PoolOutcome, pays: LayerPays): Fen {
   if (kind === 'largeAmount') {
     // The part of the base the pool left unpaid because a cap was reached (rounded half up).
     if (pool.uncapped <= pool.pay) return 0;
-    return divRoundHalfUp(pool.base * (pool.uncapped - pool.pay), pool.uncapped);
+    return mulDivRoundHalfUp(pool.base, pool.uncapped - pool.pay, pool.uncapped);
   }
   const outOfPocket = pool.inScope - pool.pay - pays.largeAmount;
   return kind === 'criticalIllness' ? outOfPocket : outOfPocket - pays.criticalIllness;
