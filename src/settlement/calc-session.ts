@@ -1,19 +1,18 @@
 import { invalidClaim, Refusal } from '../domain/errors.js';
 import type { CompiledPack } from '../domain/policy/model.js';
 import { settle } from '../domain/settlement/calculator.js';
-import { emptyAccumulators, type Accumulators, type Claim } from '../domain/settlement/types.js';
+import type { Claim } from '../domain/settlement/types.js';
+import { PersonTotals } from './person-totals.js';
 import { exponentNumberPath } from './json-lines.js';
 import { toClaim } from './claim-input.js';
 import { refusedLine, settledLine } from './result-output.js';
-
-const NO_TOTALS: Accumulators = Object.freeze(emptyAccumulators());
 
 /**
  * Settles claims in order against one pack, keeping each person's running totals per policy year
  * and scheme for the length of the run (specs/calc.md). Memory grows with persons, not claims.
  */
 export class CalcSession {
-  private readonly totals = new Map<string, Accumulators>();
+  private readonly totals = new PersonTotals();
   settled = 0;
   refused = 0;
 
@@ -55,10 +54,10 @@ export class CalcSession {
 
   /** Settle an already validated claim against the run's running totals. */
   settleClaim(claim: Claim, lineNo: number): string {
-    const key = `${claim.psnNo}|${claim.date.slice(0, 4)}|${claim.scheme}`;
-    const outcome = settle(this.pack, claim, this.totals.get(key) ?? NO_TOTALS, this.explain);
+    const year = claim.date.slice(0, 4);
+    const outcome = settle(this.pack, claim, this.totals.get(claim.psnNo, year, claim.scheme), this.explain);
     if (!outcome.ok) return this.refuse(claim.claimId, lineNo, outcome.error);
-    this.totals.set(key, outcome.after);
+    this.totals.set(claim.psnNo, year, claim.scheme, outcome.after);
     this.settled++;
     return settledLine(claim.claimId, outcome.settlement, outcome.trace);
   }

@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import { z } from 'zod';
 import { invalidClaim, Refusal } from '../domain/errors.js';
 import { MAX_AMOUNT_FEN, mulDivRoundHalfUp, parseYuan } from '../domain/money/money.js';
@@ -31,7 +32,7 @@ const feeLine = z.object({
   pric_uplmt_amt: yuan.optional(),
 });
 
-const claimSchema = z.object({
+export const claimSchema = z.object({
   claim_id: code(64),
   psn_no: code(64),
   insutype: z.enum(['310', '390'], { error: 'must be "310" (employee) or "390" (resident)' }),
@@ -64,20 +65,35 @@ const claimSchema = z.object({
     .max(5000),
   prior: z
     .object({
-      deductible_used: yuan.default(0),
-      pool_paid: yuan.default(0),
-      admissions: z.int().min(0).max(1000).default(0),
+      deductible_used: yuan.optional(),
+      pool_paid: yuan.optional(),
+      admissions: z.int({ error: 'must be a whole number' }).min(0).max(1000).optional(),
     })
     .optional(),
 });
 
 type ClaimInput = z.infer<typeof claimSchema>;
 
+/**
+ * The same schema compiled by Ajv (the JSON-schema validator Fastify uses), as the fast path: a
+ * claim it accepts is well-formed by the zod schema it was generated from (a property test holds
+ * them together), and only a claim it refuses goes through zod, for the message and the path.
+ */
+const acceptsClaim = new Ajv({ strict: false, allErrors: false }).compile(
+  z.toJSONSchema(claimSchema, { io: 'input', target: 'draft-07' }),
+);
+
+/** True when the claim schema accepts the value (for tests of the fast path). */
+export function fastPathAccepts(value: unknown): boolean {
+  return acceptsClaim(value);
+}
+
 /** Validate one parsed JSON value as a claim; throws a Refusal (INVALID_CLAIM) naming the field. */
 export function toClaim(value: unknown): Claim {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidClaim('', 'a claim must be a JSON object');
   }
+  if (acceptsClaim(value)) return convert(value as ClaimInput);
   const parsed = claimSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -89,28 +105,33 @@ export function toClaim(value: unknown): Claim {
   return convert(parsed.data);
 }
 
-/** Strict yuan → fen for a field already known to be a number; refuses with the field path. */
-function fen(value: number, path: string): number {
-  const r = parseYuan(value);
-  if (!r.ok) throw invalidClaim(path, `${path} ${r.reason}`);
-  return r.value;
+/** The path of a claim field, or of a field of fee line `line`; built only when refusing. */
+function fieldPath(field: string, line?: number): string {
+  return line === undefined ? field : `fees[${line}].${field}`;
 }
 
-function optionalFen(value: number | undefined, path: string): number | undefined {
-  return value === undefined ? undefined : fen(value, path);
+/** Strict yuan → fen for a field already known to be a number; refuses with the field path. */
+function fen(value: number, field: string, line?: number): number {
+  const r = parseYuan(value);
+  if (r.ok) return r.value;
+  const path = fieldPath(field, line);
+  throw invalidClaim(path, `${path} ${r.reason}`);
+}
+
+function optionalFen(value: number | undefined, field: string, line?: number): number | undefined {
+  return value === undefined ? undefined : fen(value, field, line);
 }
 
 /** A count with at most four decimals, kept as ten-thousandths so that cap × count stays exact. */
-function countE4(value: number, path: string): number {
-  const text = String(value);
-  if (!/^\d{1,6}(\.\d{1,4})?$/.test(text) || value <= 0) {
-    throw invalidClaim(
-      path,
-      `${path} must be above 0 and below 1,000,000 with at most 4 decimals (got ${text})`,
-    );
-  }
-  const [whole = '0', frac = ''] = text.split('.');
-  return Number(whole) * 10_000 + Number(frac.padEnd(4, '0'));
+function countE4(value: number, line: number): number {
+  const units = Math.round(value * 10_000);
+  // As for yuan: a value with at most four decimals is the double nearest units / 10^4.
+  if (value > 0 && value < 1_000_000 && units / 10_000 === value) return units;
+  const path = fieldPath('cnt', line);
+  throw invalidClaim(
+    path,
+    `${path} must be above 0 and below 1,000,000 with at most 4 decimals (got ${String(value)})`,
+  );
 }
 
 function convert(c: ClaimInput): Claim {
@@ -126,7 +147,7 @@ function convert(c: ClaimInput): Claim {
   }
   if (!isCalendarDate(c.setl_date))
     throw invalidClaim('setl_date', `setl_date ${c.setl_date} is not a calendar date`);
-  const fees = c.fees.map((f, i) => toFeeLine(f, `fees[${i}]`));
+  const fees = c.fees.map(toFeeLine);
   let total = 0;
   for (const f of fees) total += f.amount;
   if (total > MAX_AMOUNT_FEN)
@@ -151,26 +172,28 @@ function convert(c: ClaimInput): Claim {
     accountBalance: optionalFen(c.acct_balc, 'acct_balc') ?? 0,
     fees,
     prior: c.prior && {
-      deductibleUsed: fen(c.prior.deductible_used, 'prior.deductible_used'),
-      poolPaid: fen(c.prior.pool_paid, 'prior.pool_paid'),
-      admissions: c.prior.admissions,
+      deductibleUsed: fen(c.prior.deductible_used ?? 0, 'prior.deductible_used'),
+      poolPaid: fen(c.prior.pool_paid ?? 0, 'prior.pool_paid'),
+      admissions: c.prior.admissions ?? 0,
     },
   };
 }
 
-function toFeeLine(f: ClaimInput['fees'][number], path: string): FeeLine {
-  const amount = fen(f.det_item_fee_sumamt, `${path}.det_item_fee_sumamt`);
-  optionalFen(f.pric, `${path}.pric`);
-  const units = f.cnt === undefined ? 10_000 : countE4(f.cnt, `${path}.cnt`);
-  const unitCap = optionalFen(f.pric_uplmt_amt, `${path}.pric_uplmt_amt`);
+function toFeeLine(f: ClaimInput['fees'][number], line: number): FeeLine {
+  const amount = fen(f.det_item_fee_sumamt, 'det_item_fee_sumamt', line);
+  optionalFen(f.pric, 'pric', line);
+  const units = f.cnt === undefined ? 10_000 : countE4(f.cnt, line);
+  const unitCap = optionalFen(f.pric_uplmt_amt, 'pric_uplmt_amt', line);
   let selfPayRate = 0;
   if (f.selfpay_prop !== undefined) {
     const r = parseRate(f.selfpay_prop);
-    if (!r.ok)
+    if (!r.ok) {
+      const path = fieldPath('selfpay_prop', line);
       throw invalidClaim(
-        `${path}.selfpay_prop`,
-        `${path}.selfpay_prop must be from 0 to 1 with at most 4 decimals`,
+        path,
+        `${path} must be from 0 to 1 with at most 4 decimals (got ${String(f.selfpay_prop)})`,
       );
+    }
     if (f.chrgitm_lv === '02') selfPayRate = r.value;
   }
   return {

@@ -53,11 +53,19 @@ export function areasFor(level: PoolingLevel): DimValue<'area'>[] {
 
 /** Where the care took place relative to the person's pool, from two 6-digit area codes (医保区划). */
 export function classifyArea(level: PoolingLevel, personArea: string, careArea: string): DimValue<'area'> {
-  if (personArea.slice(0, 2) !== careArea.slice(0, 2)) return 'out-of-province';
+  const common = commonPrefix(personArea, careArea);
+  if (common < 2) return 'out-of-province';
   if (level === 'province') return 'in';
-  if (personArea.slice(0, 4) !== careArea.slice(0, 4)) return 'out-of-city';
+  if (common < 4) return 'out-of-city';
   if (level === 'city') return 'in';
-  return personArea === careArea ? 'in' : 'out-of-county';
+  return common >= 6 ? 'in' : 'out-of-county';
+}
+
+/** How many leading characters (of six) two area codes share; no substrings on the hot path. */
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < 6 && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
 }
 
 /** NHSA psn_type → person type: 1101 active, 1201 retired, 1501 resident, 1401–1405 minors/students. */

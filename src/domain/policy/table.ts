@@ -1,6 +1,6 @@
 import { invalidClaim, policyGap } from '../errors.js';
 import { DIM_CLAIM_FIELD, DIMENSIONS, type Dim } from './dimensions.js';
-import type { Cell, SourceRef, Table } from './model.js';
+import type { Cell, Table } from './model.js';
 
 /** A claim's position on every dimension, as an index into the dimension's domain (-1 = not given). */
 export type DimIndex = Record<Dim, number>;
@@ -36,7 +36,7 @@ export function versionAt<T>(table: Table<T>, date: string): Cell<T>[] | null | 
  * not in force or the cell is declared absent, and with INVALID_CLAIM when the claim lacks a
  * dimension the table needs.
  */
-export function lookup<T>(table: Table<T>, idx: DimIndex, date: string): { value: T; ref: SourceRef } {
+export function lookup<T>(table: Table<T>, idx: DimIndex, date: string): Extract<Cell<T>, { kind: 'value' }> {
   const cells = versionAt(table, date);
   if (!cells) {
     const first = table.versions[0]?.from ?? '?';
@@ -56,5 +56,5 @@ export function lookup<T>(table: Table<T>, idx: DimIndex, date: string): { value
   if (cell.kind === 'absent') {
     throw policyGap(cell.ref.path, `the source does not state ${cell.ref.path}: ${cell.note}`);
   }
-  return { value: cell.value, ref: cell.ref };
+  return cell; // the compiled cell itself: nothing is allocated per lookup
 }

@@ -10,6 +10,7 @@ import type { Accumulators, Claim, Settlement, SettleOutcome, TraceEntry } from 
 
 const POOL_FUND_TYPE = { '310': '310100', '390': '390100' } as const;
 const LAYER_KINDS = ['largeAmount', 'criticalIllness', 'assistance'] as const;
+const NO_LAYER_PAYS = Object.freeze({ largeAmount: 0, criticalIllness: 0, assistance: 0 });
 
 /**
  * Settle one claim against a pack, given the person's accumulators for the claim's year and scheme.
@@ -50,7 +51,10 @@ function compute(ctx: ClaimContext, benefit: Benefit, acc: Accumulators): Settle
   const base = fees.inScope - deductible;
   const rule = resolveRate(ctx, benefit);
   const pool = payFromPool(ctx, benefit, acc, base, rule);
-  const layers = payLayers(ctx, acc, { inScope: fees.inScope, base, ...pool });
+  const layers =
+    ctx.pack.layers.length === 0
+      ? NO_LAYER_PAYS
+      : payLayers(ctx, acc, { inScope: fees.inScope, base, ...pool });
   const fundPaySum = pool.pay + layers.largeAmount + layers.criticalIllness + layers.assistance;
   const personPart = fees.total - fundPaySum;
   const accountPay =
