@@ -2,7 +2,7 @@
 // another on one core with each person's running totals, against a baseline loop in the same run.
 import { loadPack } from '../dist/policy/load.js';
 import { settle } from '../dist/domain/settlement/calculator.js';
-import { emptyAccumulators } from '../dist/domain/settlement/types.js';
+import { PersonTotals, yearSchemeKey } from '../dist/settlement/person-totals.js';
 import { toClaim } from '../dist/settlement/claim-input.js';
 import { claimJson, rng } from './generate.js';
 import { median, round } from './measure.js';
@@ -23,32 +23,31 @@ function buildClaims(count, persons) {
 }
 
 function runCalculator(pack, claims) {
-  const totals = new Map();
-  const empty = emptyAccumulators();
+  const totals = new PersonTotals();
   let paid = 0;
   const started = performance.now();
   for (let i = 0; i < claims.length; i++) {
     const c = claims[i];
-    const key = `${c.psnNo}|${c.date.slice(0, 4)}|${c.scheme}`;
-    const r = settle(pack, c, totals.get(key) ?? empty, false);
+    const entry = totals.entry(c.psnNo, yearSchemeKey(c.date, c.scheme));
+    const r = settle(pack, c, entry.totals, false);
     if (r.ok) {
-      totals.set(key, r.after);
+      totals.commit(entry, r.after);
       paid += r.settlement.poolPay;
     }
   }
   return { seconds: (performance.now() - started) / 1000, paid };
 }
 
-/** The baseline: the same loop that only sums each claim's fee lines and keeps a total per person. */
+/** The baseline: the same loop and store, but each claim only sums its fee lines into a total. */
 function runBaseline(claims) {
-  const totals = new Map();
+  const totals = new PersonTotals();
   const started = performance.now();
   for (let i = 0; i < claims.length; i++) {
     const c = claims[i];
-    const key = `${c.psnNo}|${c.date.slice(0, 4)}|${c.scheme}`;
+    const entry = totals.entry(c.psnNo, yearSchemeKey(c.date, c.scheme));
     let sum = 0;
     for (const f of c.fees) sum += f.amount;
-    totals.set(key, (totals.get(key) ?? 0) + sum);
+    totals.commit(entry, [(entry.totals[0] ?? 0) + sum]);
   }
   return { seconds: (performance.now() - started) / 1000 };
 }

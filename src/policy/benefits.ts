@@ -8,6 +8,7 @@ import type {
   LayerRule,
   Modifier,
   RateRule,
+  SlotLayout,
   Table,
 } from '../domain/policy/model.js';
 import type { BenefitInput, PackInput } from './schema.js';
@@ -103,6 +104,7 @@ export function compileBenefit(
       : null,
     modifiers: b.modifiers.map((m, i) => compileModifier(m, `${path}.modifiers[${i}]`, ctx)),
     caps: b.caps ?? null,
+    capSlots: [], // assigned by assignSlots once the whole pack is compiled
     path,
   };
 }
@@ -113,6 +115,7 @@ function compileDeductible(b: BenefitInput, path: string, ctx: Ctx): Deductible 
   return {
     basis: d.basis,
     group: d.group ?? b.id,
+    slot: -1,
     table: d.values ? compileAmountTable({ ...d, values: d.values }, path, tctx) : null,
     nthAdmission: (d.nthAdmission ?? []).map((n, i) => {
       const p = `${path}.nthAdmission[${i}]`;
@@ -148,6 +151,27 @@ function compileModifier(m: BenefitInput['modifiers'][number], path: string, ctx
     effect: { kind, rate },
     ref: { path, source: m.source },
   };
+}
+
+/**
+ * Lay out the counters of a person-year: admissions, then one per deductible group, cap and layer
+ * (base and paid). Benefits sharing a group or a cap share its counter.
+ */
+export function assignSlots(benefits: Benefit[], layers: Layer[]): SlotLayout {
+  const names = ['admissions'];
+  const slotOf = (name: string) => {
+    const at = names.indexOf(name);
+    return at >= 0 ? at : names.push(name) - 1;
+  };
+  for (const b of benefits) {
+    if (b.deductible) b.deductible.slot = slotOf(`deductible:${b.deductible.group}`);
+    b.capSlots = (b.caps ?? []).map((capId) => slotOf(`cap:${capId}`));
+  }
+  for (const layer of layers) {
+    layer.baseSlot = slotOf(`layerBase:${layer.kind}`);
+    layer.paidSlot = slotOf(`layerPaid:${layer.kind}`);
+  }
+  return { names };
 }
 
 /** No two benefits may answer the same scheme and medical type; ids are unique. */
@@ -193,6 +217,8 @@ export function compileLayers(layers: PackInput['layers'], ctx: Ctx): Layer[] {
       medTypes: raw.medTypes ?? null,
       requiresTag: raw.requiresTag ?? null,
       table,
+      baseSlot: -1, // assigned by assignSlots
+      paidSlot: -1,
     });
   }
   return out;

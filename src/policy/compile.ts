@@ -3,6 +3,7 @@ import type { Fen } from '../domain/money/money.js';
 import type { Scheme } from '../domain/policy/dimensions.js';
 import type { CompiledPack, Table } from '../domain/policy/model.js';
 import {
+  assignSlots,
   checkBenefitOverlap,
   compileAmountTable,
   compileBenefit,
@@ -49,6 +50,7 @@ export function compilePack(doc: unknown, text: string, ref: string): CompiledPa
   const layers = compileLayers(pack.layers, ctx);
   const contributions = compileContributions(pack.contributions, ctx);
   if (ctx.problems.length > 0) throw new PackInvalid(ref, ctx.problems);
+  const slots = assignSlots(benefits, layers);
   const hash = createHash('sha256').update(text).digest('hex');
   return {
     id: pack.id,
@@ -62,6 +64,7 @@ export function compilePack(doc: unknown, text: string, ref: string): CompiledPa
     caps,
     layers,
     contributions,
+    slots,
   };
 }
 

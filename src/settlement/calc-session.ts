@@ -2,7 +2,7 @@ import { invalidClaim, Refusal } from '../domain/errors.js';
 import type { CompiledPack } from '../domain/policy/model.js';
 import { settle } from '../domain/settlement/calculator.js';
 import type { Claim } from '../domain/settlement/types.js';
-import { PersonTotals } from './person-totals.js';
+import { PersonTotals, yearSchemeKey } from './person-totals.js';
 import { exponentNumberPath } from './json-lines.js';
 import { toClaim } from './claim-input.js';
 import { refusedLine, settledLine } from './result-output.js';
@@ -54,10 +54,10 @@ export class CalcSession {
 
   /** Settle an already validated claim against the run's running totals. */
   settleClaim(claim: Claim, lineNo: number): string {
-    const year = claim.date.slice(0, 4);
-    const outcome = settle(this.pack, claim, this.totals.get(claim.psnNo, year, claim.scheme), this.explain);
+    const entry = this.totals.entry(claim.psnNo, yearSchemeKey(claim.date, claim.scheme));
+    const outcome = settle(this.pack, claim, entry.totals, this.explain);
     if (!outcome.ok) return this.refuse(claim.claimId, lineNo, outcome.error);
-    this.totals.set(claim.psnNo, year, claim.scheme, outcome.after);
+    this.totals.commit(entry, outcome.after);
     this.settled++;
     return settledLine(claim.claimId, outcome.settlement, outcome.trace);
   }

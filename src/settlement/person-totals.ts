@@ -1,42 +1,51 @@
 import { emptyAccumulators, type Accumulators } from '../domain/settlement/types.js';
 
-const NO_TOTALS: Accumulators = Object.freeze(emptyAccumulators());
-
-interface YearTotals {
-  year: string;
-  scheme: string;
+/** One person's totals for one policy year and scheme, linked to the person's other ones. */
+export interface TotalsEntry {
+  /** year × 1000 + scheme, e.g. 2025390: compared as one integer. */
+  key: number;
   totals: Accumulators;
+  next: TotalsEntry | undefined;
+}
+
+/** The integer key of a (policy year, scheme) pair, from a YYYY-MM-DD date and "310" / "390". */
+export function yearSchemeKey(date: string, scheme: string): number {
+  const year =
+    (date.charCodeAt(0) - 48) * 1000 +
+    (date.charCodeAt(1) - 48) * 100 +
+    (date.charCodeAt(2) - 48) * 10 +
+    (date.charCodeAt(3) - 48);
+  return year * 1000 + (scheme === '310' ? 310 : 390);
 }
 
 /**
- * Each person's running totals per policy year and scheme, for the length of a run. Keyed by the
- * person number alone, with the few (year, scheme) entries of a person in a short list: no key
- * strings are built per claim, which matters at a million claims.
+ * Each person's running totals per policy year and scheme, for the length of a run. One Map lookup
+ * per claim by person number, then a short chain of that person's (year, scheme) entries compared
+ * as integers; each person-year is two small objects. This is what keeps a million persons fast.
  */
 export class PersonTotals {
-  private readonly byPerson = new Map<string, YearTotals[]>();
+  private readonly byPerson = new Map<string, TotalsEntry>();
 
-  /** The totals before a claim of this person, year and scheme (zeros when there are none yet). */
-  get(psnNo: string, year: string, scheme: string): Accumulators {
-    const list = this.byPerson.get(psnNo);
-    if (list) for (const e of list) if (e.year === year && e.scheme === scheme) return e.totals;
-    return NO_TOTALS;
+  /** The entry of this person and (year, scheme), created with zero totals if there is none. */
+  entry(psnNo: string, key: number): TotalsEntry {
+    const first = this.byPerson.get(psnNo);
+    for (let e = first; e; e = e.next) if (e.key === key) return e;
+    const created: TotalsEntry = { key, totals: emptyAccumulators(), next: first };
+    this.byPerson.set(psnNo, created);
+    return created;
   }
 
-  /** Record the totals after a settled claim. */
-  set(psnNo: string, year: string, scheme: string, totals: Accumulators): void {
-    const list = this.byPerson.get(psnNo);
-    if (!list) {
-      this.byPerson.set(psnNo, [{ year, scheme, totals }]);
+  /**
+   * Record the totals after a settled claim. The entry keeps one array of its own and copies the
+   * new counters into it, so the per-claim arrays die young instead of filling the old heap.
+   */
+  commit(entry: TotalsEntry, after: Accumulators): void {
+    const own = entry.totals as number[];
+    if (own.length !== after.length || Object.isFrozen(own)) {
+      entry.totals = after.slice();
       return;
     }
-    for (const e of list) {
-      if (e.year === year && e.scheme === scheme) {
-        e.totals = totals;
-        return;
-      }
-    }
-    list.push({ year, scheme, totals });
+    for (let i = 0; i < after.length; i++) own[i] = after[i]!;
   }
 
   /** Number of persons with totals. */

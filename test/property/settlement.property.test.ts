@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { MAX_AMOUNT_FEN } from '../../src/domain/money/money.js';
 import { settle } from '../../src/domain/settlement/calculator.js';
 import { emptyAccumulators, type Accumulators, type Claim } from '../../src/domain/settlement/types.js';
+import { namedTotals } from '../../src/domain/settlement/totals.js';
 import { compilePack } from '../../src/policy/compile.js';
 import { orNull, packArb, yuan } from './arbitraries.js';
 import { amountFen, feeArb, personClaims, personYearArb, type JsonClaim } from './claim-arbitraries.js';
@@ -162,42 +163,36 @@ describe('accumulators after a settlement (DESIGN §6 State)', () => {
             if (!r.ok) continue;
             const s = r.settlement;
             const after = r.after;
+            // Counters by name: the layout is the pack's (src/domain/settlement/totals.ts).
+            const nb = namedTotals(pack, before);
+            const na = namedTotals(pack, after);
             const benefit = benefitOf(pack, claim)!;
             const caps = benefit.caps ?? [];
             const prior = claim.prior;
 
-            for (const key of new Set([
-              ...Object.keys(before.poolPaid),
-              ...Object.keys(after.poolPaid),
-              ...caps,
-            ])) {
+            for (const key of new Set([...Object.keys(nb.poolPaid), ...Object.keys(na.poolPaid), ...caps])) {
               if (caps.includes(key)) {
-                const start = prior ? prior.poolPaid : (before.poolPaid[key] ?? 0);
-                expect(after.poolPaid[key], `pool paid on cap ${key}`).toBe(start + s.poolPay);
+                const start = prior ? prior.poolPaid : (nb.poolPaid[key] ?? 0);
+                expect(na.poolPaid[key], `pool paid on cap ${key}`).toBe(start + s.poolPay);
               } else {
-                expect(after.poolPaid[key], `cap ${key} not used by ${benefit.id}`).toBe(
-                  before.poolPaid[key],
-                );
+                expect(na.poolPaid[key], `cap ${key} not used by ${benefit.id}`).toBe(nb.poolPaid[key]);
               }
             }
 
             const group = benefit.deductible?.group;
             for (const key of new Set([
-              ...Object.keys(before.deductibleUsed),
-              ...Object.keys(after.deductibleUsed),
+              ...Object.keys(nb.deductibleUsed),
+              ...Object.keys(na.deductibleUsed),
             ])) {
-              if (key !== group)
-                expect(after.deductibleUsed[key], `group ${key}`).toBe(before.deductibleUsed[key]);
+              if (key !== group) expect(na.deductibleUsed[key], `group ${key}`).toBe(nb.deductibleUsed[key]);
             }
             if (group !== undefined) {
-              const start = prior ? prior.deductibleUsed : (before.deductibleUsed[group] ?? 0);
-              expect(after.deductibleUsed[group] ?? 0, `deductible used in ${group}`).toBe(
-                start + s.deductible,
-              );
+              const start = prior ? prior.deductibleUsed : (nb.deductibleUsed[group] ?? 0);
+              expect(na.deductibleUsed[group] ?? 0, `deductible used in ${group}`).toBe(start + s.deductible);
             }
 
-            const admissionsBefore = prior ? prior.admissions : before.admissions;
-            expect(after.admissions).toBe(admissionsBefore + (claim.medType === '21' ? 1 : 0));
+            const admissionsBefore = prior ? prior.admissions : nb.admissions;
+            expect(na.admissions).toBe(admissionsBefore + (claim.medType === '21' ? 1 : 0));
 
             const layerPays = {
               largeAmount: s.largeAmountPay,
@@ -205,8 +200,8 @@ describe('accumulators after a settlement (DESIGN §6 State)', () => {
               assistance: s.assistancePay,
             };
             for (const [kind, pay] of Object.entries(layerPays)) {
-              expect(after.layerPaid[kind] ?? 0, `${kind} paid`).toBe((before.layerPaid[kind] ?? 0) + pay);
-              expect(after.layerBase[kind] ?? 0).toBeGreaterThanOrEqual(before.layerBase[kind] ?? 0);
+              expect(na.layerPaid[kind] ?? 0, `${kind} paid`).toBe((nb.layerPaid[kind] ?? 0) + pay);
+              expect(na.layerBase[kind] ?? 0).toBeGreaterThanOrEqual(nb.layerBase[kind] ?? 0);
             }
             before = after;
           }

@@ -45,8 +45,10 @@ export interface NthAdmission {
 
 export interface Deductible {
   basis: 'annual' | 'per-admission';
-  /** Accumulator key: benefits that share a deductible name the same group. */
+  /** Benefits that share a deductible name the same group, and so the same counter. */
   group: string;
+  /** The group's counter in the person-year totals. */
+  slot: number;
   table: Table<Fen> | null;
   nthAdmission: NthAdmission[];
   waivedFor: { tags: string[]; ref: SourceRef } | null;
@@ -62,6 +64,8 @@ export interface Benefit {
   modifiers: Modifier[];
   /** Caps that limit this benefit's pool payment; null when the source states none (a gap). */
   caps: string[] | null;
+  /** The counters of `caps`, in the same order. */
+  capSlots: number[];
   path: string;
 }
 
@@ -80,6 +84,9 @@ export interface Layer {
   medTypes: string[] | null;
   requiresTag: string | null;
   table: Table<LayerRule>;
+  /** Counters of the year's cumulative base and of what the layer paid. */
+  baseSlot: number;
+  paidSlot: number;
 }
 
 /** A dated scalar parameter (contribution rates and amounts): each value runs until the next. */
@@ -87,6 +94,14 @@ export interface DatedValue {
   path: string;
   source: string;
   versions: { from: string; value: number | null }[];
+}
+
+/** Counter 0 of the totals of every pack: admissions this year. */
+export const ADMISSIONS_SLOT = 0;
+
+/** The layout of a person-year's counters: index → name ("admissions", "deductible:<group>", …). */
+export interface SlotLayout {
+  names: string[];
 }
 
 export interface CompiledPack {
@@ -103,4 +118,5 @@ export interface CompiledPack {
   layers: Layer[];
   /** Contribution parameters by path (rates in basis points, amounts in fen); calculator to come. */
   contributions: Map<string, DatedValue>;
+  slots: SlotLayout;
 }

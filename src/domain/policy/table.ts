@@ -5,13 +5,12 @@ import type { Cell, Table } from './model.js';
 /** A claim's position on every dimension, as an index into the dimension's domain (-1 = not given). */
 export type DimIndex = Record<Dim, number>;
 
-const INDEX_OF = Object.fromEntries(
-  Object.entries(DIMENSIONS).map(([dim, values]) => [dim, new Map(values.map((v, i) => [v as string, i]))]),
-) as Record<Dim, Map<string, number>>;
-
-/** Index of a value in a dimension's domain, or -1. */
+/** Index of a value in a dimension's domain, or -1 (domains have at most four values). */
 export function dimIndex(dim: Dim, value: string | undefined): number {
-  return value === undefined ? -1 : (INDEX_OF[dim].get(value) ?? -1);
+  if (value === undefined) return -1;
+  const values = DIMENSIONS[dim] as readonly string[];
+  for (let i = 0; i < values.length; i++) if (values[i] === value) return i;
+  return -1;
 }
 
 /** The flat cell index for a list of dimension values (row-major over `by`). */

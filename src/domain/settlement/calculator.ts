@@ -1,10 +1,17 @@
 import { policyGap, Refusal } from '../errors.js';
 import { classifyArea } from '../policy/dimensions.js';
-import type { Benefit, CompiledPack } from '../policy/model.js';
-import { dimIndex, type DimIndex } from '../policy/table.js';
+import { ADMISSIONS_SLOT, type Benefit, type CompiledPack } from '../policy/model.js';
+import { dimIndex } from '../policy/table.js';
 import { splitFees } from './fees.js';
 import { LAYER_FUND_TYPE, payLayers } from './layers.js';
-import { payFromPool, resolveRate, takeDeductible, type ClaimContext } from './pool.js';
+import {
+  limitByCaps,
+  poolBeforeCaps,
+  resolveRate,
+  takeDeductible,
+  type ClaimContext,
+  type Counters,
+} from './pool.js';
 import { topRate } from './rates.js';
 import type { Accumulators, Claim, Settlement, SettleOutcome, TraceEntry } from './types.js';
 
@@ -25,8 +32,8 @@ export function settle(
   const trace: TraceEntry[] | null = explain ? [] : null;
   try {
     const benefit = findBenefit(pack, claim);
-    const acc = startingAccumulators(pack, before, claim, benefit);
-    const ctx: ClaimContext = { pack, claim, idx: claimIndex(pack, claim), trace };
+    const acc = startingCounters(pack, before, claim, benefit);
+    const ctx = claimContext(pack, claim, trace);
     trace?.push({
       step: 'benefit',
       param: benefit.path,
@@ -35,7 +42,7 @@ export function settle(
       note: `${benefit.id}: ${benefit.name}`,
     });
     const settlement = compute(ctx, benefit, acc);
-    if (claim.medType === '21') acc.admissions += 1;
+    if (claim.medType === '21') acc[ADMISSIONS_SLOT]! += 1;
     if (trace) for (const entry of trace) entry.pack ??= pack.label;
     return { ok: true, settlement, after: acc, trace };
   } catch (e) {
@@ -44,22 +51,23 @@ export function settle(
   }
 }
 
-function compute(ctx: ClaimContext, benefit: Benefit, acc: Accumulators): Settlement {
+function compute(ctx: ClaimContext, benefit: Benefit, acc: Counters): Settlement {
   const { claim } = ctx;
   const fees = splitFees(claim.fees, ctx.trace);
   const deductible = takeDeductible(ctx, benefit, acc, fees.inScope);
   const base = fees.inScope - deductible;
   const rule = resolveRate(ctx, benefit);
-  const pool = payFromPool(ctx, benefit, acc, base, rule);
+  const uncapped = poolBeforeCaps(ctx, benefit, base, rule);
+  const poolPay = limitByCaps(ctx, benefit, acc, uncapped);
   const layers =
     ctx.pack.layers.length === 0
       ? NO_LAYER_PAYS
-      : payLayers(ctx, acc, { inScope: fees.inScope, base, ...pool });
-  const fundPaySum = pool.pay + layers.largeAmount + layers.criticalIllness + layers.assistance;
+      : payLayers(ctx, acc, { inScope: fees.inScope, base, pay: poolPay, uncapped });
+  const fundPaySum = poolPay + layers.largeAmount + layers.criticalIllness + layers.assistance;
   const personPart = fees.total - fundPaySum;
   const accountPay =
     claim.scheme === '310' && claim.useAccount ? Math.min(claim.accountBalance, personPart) : 0;
-  const details: Settlement['details'] = [{ fundPayType: POOL_FUND_TYPE[claim.scheme], amount: pool.pay }];
+  const details: Settlement['details'] = [{ fundPayType: POOL_FUND_TYPE[claim.scheme], amount: poolPay }];
   for (const kind of LAYER_KINDS) {
     if (layers[kind] > 0) details.push({ fundPayType: LAYER_FUND_TYPE[kind], amount: layers[kind] });
   }
@@ -84,7 +92,7 @@ function compute(ctx: ClaimContext, benefit: Benefit, acc: Accumulators): Settle
     preSelfPay: fees.preSelfPay,
     inScope: fees.inScope,
     deductible,
-    poolPay: pool.pay,
+    poolPay: poolPay,
     poolRate: topRate(rule, base),
     largeAmountPay: layers.largeAmount,
     criticalIllnessPay: layers.criticalIllness,
@@ -111,9 +119,13 @@ function findBenefit(pack: CompiledPack, claim: Claim): Benefit {
       `pack ${pack.id} ended on ${pack.validUntil}; the claim is dated ${claim.date}`,
     );
   }
-  const benefit = pack.benefits.find(
-    (b) => b.schemes.includes(claim.scheme) && b.medTypes.includes(claim.medType),
-  );
+  let benefit: Benefit | undefined;
+  for (const b of pack.benefits) {
+    if (b.schemes.includes(claim.scheme) && b.medTypes.includes(claim.medType)) {
+      benefit = b;
+      break;
+    }
+  }
   if (!benefit) {
     throw policyGap(
       'benefits',
@@ -123,31 +135,26 @@ function findBenefit(pack: CompiledPack, claim: Claim): Benefit {
   return benefit;
 }
 
-/** A copy of the accumulators to work on; a claim's `prior` replaces those of its benefit. */
-function startingAccumulators(
+/** A copy of the totals to work on, laid out by the pack; a claim's `prior` replaces its benefit's. */
+function startingCounters(
   pack: CompiledPack,
   before: Accumulators,
   claim: Claim,
   benefit: Benefit,
-): Accumulators {
-  const hasLayers = pack.layers.length > 0;
-  const acc: Accumulators = {
-    deductibleUsed: { ...before.deductibleUsed },
-    poolPaid: { ...before.poolPaid },
-    admissions: before.admissions,
-    // Only layers write these: without layers the (never mutated) records can be shared.
-    layerBase: hasLayers ? { ...before.layerBase } : before.layerBase,
-    layerPaid: hasLayers ? { ...before.layerPaid } : before.layerPaid,
-  };
+): Counters {
+  const n = pack.slots.names.length;
+  const acc = before.length === n ? before.slice() : new Array<number>(n).fill(0);
+  if (before.length !== n) for (let i = 0; i < Math.min(n, before.length); i++) acc[i] = before[i]!;
   if (claim.prior) {
-    if (benefit.deductible) acc.deductibleUsed[benefit.deductible.group] = claim.prior.deductibleUsed;
-    for (const capId of benefit.caps ?? []) acc.poolPaid[capId] = claim.prior.poolPaid;
-    acc.admissions = claim.prior.admissions;
+    if (benefit.deductible) acc[benefit.deductible.slot] = claim.prior.deductibleUsed;
+    for (const slot of benefit.capSlots) acc[slot] = claim.prior.poolPaid;
+    acc[ADMISSIONS_SLOT] = claim.prior.admissions;
   }
   return acc;
 }
 
-function claimIndex(pack: CompiledPack, claim: Claim): DimIndex {
+/** The claim with its position on every dimension: one object serves as context and index. */
+function claimContext(pack: CompiledPack, claim: Claim, trace: TraceEntry[] | null): ClaimContext {
   return {
     scheme: dimIndex('scheme', claim.scheme),
     personType: dimIndex('personType', claim.personType),
@@ -157,5 +164,8 @@ function claimIndex(pack: CompiledPack, claim: Claim): DimIndex {
     area: dimIndex('area', classifyArea(pack.poolingLevel, claim.personArea, claim.careArea)),
     familyDoctor: claim.familyDoctor ? 0 : 1,
     assistance: claim.assistance ? 0 : 1,
+    pack,
+    claim,
+    trace,
   };
 }

@@ -1,9 +1,9 @@
 import { mulDivRoundHalfUp, type Fen } from '../money/money.js';
 import type { Layer, LayerKind } from '../policy/model.js';
 import { lookup, versionAt } from '../policy/table.js';
-import type { ClaimContext } from './pool.js';
+import type { ClaimContext, Counters } from './pool.js';
 import { applyRateRule } from './rates.js';
-import type { Accumulators, Claim } from './types.js';
+import type { Claim } from './types.js';
 
 export type LayerPays = Record<LayerKind, Fen>;
 
@@ -27,22 +27,22 @@ export const LAYER_FUND_TYPE: Record<LayerKind, string> = {
  * pay = f(base after) − f(base before), f(x) = rate × (x − threshold), so thresholds and segments
  * apply to the year's total and the year's payments add up exactly; then the layer's annual cap.
  */
-export function payLayers(ctx: ClaimContext, acc: Accumulators, pool: PoolOutcome): LayerPays {
+export function payLayers(ctx: ClaimContext, acc: Counters, pool: PoolOutcome): LayerPays {
   const pays: LayerPays = { largeAmount: 0, criticalIllness: 0, assistance: 0 };
   for (const layer of ctx.pack.layers) {
     if (!layerApplies(layer, ctx.claim)) continue;
     const cells = versionAt(layer.table, ctx.claim.date);
     if (!cells) continue; // not in force on this date: as if the pack had no such layer
     const claimBase = layerBase(layer.kind, pool, pays);
-    const rule = lookup(layer.table, ctx.idx, ctx.claim.date);
-    const before = acc.layerBase[layer.kind] ?? 0;
+    const rule = lookup(layer.table, ctx, ctx.claim.date);
+    const before = acc[layer.baseSlot]!;
     const after = before + claimBase;
     const f = (x: Fen) => applyRateRule(rule.value.rate, Math.max(0, x - rule.value.threshold));
     let pay = Math.min(claimBase, f(after) - f(before));
-    const paid = acc.layerPaid[layer.kind] ?? 0;
+    const paid = acc[layer.paidSlot]!;
     if (rule.value.cap !== null) pay = Math.min(pay, Math.max(0, rule.value.cap - paid));
-    acc.layerBase[layer.kind] = after;
-    acc.layerPaid[layer.kind] = paid + pay;
+    acc[layer.baseSlot] = after;
+    acc[layer.paidSlot] = paid + pay;
     pays[layer.kind] = pay;
     ctx.trace?.push({
       step: layer.kind,

@@ -1,15 +1,25 @@
 import { policyGap } from '../errors.js';
 import type { Fen } from '../money/money.js';
 import { formatRate } from '../money/rate.js';
-import type { Benefit, CompiledPack, Modifier, NthAdmission, RateRule } from '../policy/model.js';
+import {
+  ADMISSIONS_SLOT,
+  type Benefit,
+  type CompiledPack,
+  type Modifier,
+  type NthAdmission,
+  type RateRule,
+} from '../policy/model.js';
 import { lookup, type DimIndex } from '../policy/table.js';
 import { addToRule, applyRateRule } from './rates.js';
-import type { Accumulators, Claim, TraceEntry } from './types.js';
+import type { Claim, TraceEntry } from './types.js';
 
-export interface ClaimContext {
+/** The counters of the claim's person-year, being updated (see Accumulators). */
+export type Counters = number[];
+
+/** A claim being settled; it is also the claim's position on every dimension (DimIndex). */
+export interface ClaimContext extends DimIndex {
   pack: CompiledPack;
   claim: Claim;
-  idx: DimIndex;
   trace: TraceEntry[] | null;
 }
 
@@ -19,7 +29,7 @@ function note(ctx: ClaimContext, entry: TraceEntry): void {
 }
 
 /** Step 2: the deductible taken from the in-scope amount, from what remains of it. */
-export function takeDeductible(ctx: ClaimContext, b: Benefit, acc: Accumulators, inScope: Fen): Fen {
+export function takeDeductible(ctx: ClaimContext, b: Benefit, acc: Counters, inScope: Fen): Fen {
   const d = b.deductible;
   if (!d)
     throw policyGap(`${b.path}.deductible`, `the source does not state a deductible for ${b.name} (${b.id})`);
@@ -36,7 +46,7 @@ export function takeDeductible(ctx: ClaimContext, b: Benefit, acc: Accumulators,
       });
     return 0;
   }
-  const admissionNo = acc.admissions + 1;
+  const admissionNo = acc[ADMISSIONS_SLOT]! + 1;
   let nth: NthAdmission | undefined;
   let amount: Fen | undefined;
   for (const n of d.nthAdmission) {
@@ -63,7 +73,7 @@ export function takeDeductible(ctx: ClaimContext, b: Benefit, acc: Accumulators,
         `${b.path}.deductible`,
         `the source does not state the deductible for ${b.name} (${b.id})`,
       );
-    const found = lookup(d.table, ctx.idx, claim.date);
+    const found = lookup(d.table, ctx, claim.date);
     amount = found.value;
     if (ctx.trace)
       note(ctx, {
@@ -74,10 +84,10 @@ export function takeDeductible(ctx: ClaimContext, b: Benefit, acc: Accumulators,
         note: d.basis,
       });
   }
-  const used = acc.deductibleUsed[d.group] ?? 0;
+  const used = acc[d.slot]!;
   const remaining = d.basis === 'annual' ? Math.max(0, amount - used) : amount;
   const applied = Math.min(inScope, remaining);
-  acc.deductibleUsed[d.group] = used + applied;
+  acc[d.slot] = used + applied;
   if (d.basis === 'annual') {
     if (ctx.trace)
       note(ctx, {
@@ -112,7 +122,7 @@ export function resolveRate(ctx: ClaimContext, b: Benefit): RateRule {
       `${b.path}.rate`,
       `the source does not state the pool's payment rate for ${b.name} (${b.id})`,
     );
-  const found = lookup(b.rate, ctx.idx, ctx.claim.date);
+  const found = lookup(b.rate, ctx, ctx.claim.date);
   let rule = found.value;
   if (ctx.trace)
     note(ctx, {
@@ -142,41 +152,44 @@ function modifierApplies(m: Modifier, claim: Claim): boolean {
   return claim.diseases.some((code) => m.diseases.some((prefix) => code.startsWith(prefix)));
 }
 
-/** Step 3b: pool payment = amount × rate, limited by what remains of every cap the benefit uses. */
-export function payFromPool(
-  ctx: ClaimContext,
-  b: Benefit,
-  acc: Accumulators,
-  base: Fen,
-  rule: RateRule,
-): { pay: Fen; uncapped: Fen } {
+/** Step 3b: the pool's payment before caps: amount × rate, rounded once, half up. */
+export function poolBeforeCaps(ctx: ClaimContext, b: Benefit, base: Fen, rule: RateRule): Fen {
   if (!b.caps)
     throw policyGap(`${b.path}.caps`, `the source does not state an annual cap for ${b.name} (${b.id})`);
   const uncapped = applyRateRule(rule, base);
-  if (ctx.trace)
+  if (ctx.trace) {
     note(ctx, {
       step: 'pool',
       param: `${b.path}.rate`,
       value: uncapped / 100,
       note: `${base / 100} × rate, rounded half up`,
     });
+  }
+  return uncapped;
+}
+
+/** Step 3c: the pool's payment limited by what remains of every cap the benefit uses. */
+export function limitByCaps(ctx: ClaimContext, b: Benefit, acc: Counters, uncapped: Fen): Fen {
+  const caps = b.caps ?? [];
   let pay = uncapped;
-  for (const capId of b.caps) {
-    const cap = lookup(ctx.pack.caps.get(capId)!, ctx.idx, ctx.claim.date);
-    const paid = acc.poolPaid[capId] ?? 0;
+  for (let i = 0; i < caps.length; i++) {
+    const cap = lookup(ctx.pack.caps.get(caps[i]!)!, ctx, ctx.claim.date);
+    const paid = acc[b.capSlots[i]!]!;
     const remaining = Math.max(0, cap.value - paid);
     if (remaining < pay) {
       pay = remaining;
-      if (ctx.trace)
+      if (ctx.trace) {
+        const limited = `already paid ${paid / 100}; pool limited to ${remaining / 100}`;
         note(ctx, {
           step: 'cap',
           param: cap.ref.path,
           value: cap.value / 100,
           source: cap.ref.source,
-          note: `already paid ${paid / 100}; pool limited to ${remaining / 100}`,
+          note: limited,
         });
+      }
     }
   }
-  for (const capId of b.caps) acc.poolPaid[capId] = (acc.poolPaid[capId] ?? 0) + pay;
-  return { pay, uncapped };
+  for (const slot of b.capSlots) acc[slot] = acc[slot]! + pay;
+  return pay;
 }

@@ -38,20 +38,19 @@ export interface Claim {
   prior: { deductibleUsed: Fen; poolPaid: Fen; admissions: number } | undefined;
 }
 
-/** A person's running totals for one policy year and scheme. */
-export interface Accumulators {
-  /** Deductible taken so far, per deductible group. */
-  deductibleUsed: Record<string, Fen>;
-  /** Pool paid so far, per cap. */
-  poolPaid: Record<string, Fen>;
-  admissions: number;
-  /** Per layer: the cumulative amount the layer's threshold and segments apply to, and what it paid. */
-  layerBase: Record<string, Fen>;
-  layerPaid: Record<string, Fen>;
-}
+/**
+ * A person's running totals for one policy year and scheme, as counters laid out by the pack
+ * (`CompiledPack.slots`): admissions first, then each deductible group, cap and layer. One flat
+ * array per person-year keeps a million persons' totals compact; a shorter array (such as the
+ * empty one) reads as zeros, so one empty value serves every pack. `namedTotals` gives the names.
+ */
+export type Accumulators = readonly number[];
 
+const NO_TOTALS: Accumulators = Object.freeze([]);
+
+/** The totals of a person-year with nothing settled yet. */
 export function emptyAccumulators(): Accumulators {
-  return { deductibleUsed: {}, poolPaid: {}, admissions: 0, layerBase: {}, layerPaid: {} };
+  return NO_TOTALS;
 }
 
 export interface TraceEntry {
