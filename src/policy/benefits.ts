@@ -105,6 +105,7 @@ export function compileBenefit(
     modifiers: b.modifiers.map((m, i) => compileModifier(m, `${path}.modifiers[${i}]`, ctx)),
     caps: b.caps ?? null,
     capSlots: [], // assigned by assignSlots once the whole pack is compiled
+    capTables: [], // resolved by compilePack once the caps are known
     path,
   };
 }

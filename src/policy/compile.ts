@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Fen } from '../domain/money/money.js';
-import type { Scheme } from '../domain/policy/dimensions.js';
-import type { CompiledPack, Table } from '../domain/policy/model.js';
+import type { Dim, Scheme } from '../domain/policy/dimensions.js';
+import type { Benefit, CompiledPack, Layer, Table } from '../domain/policy/model.js';
 import {
   assignSlots,
   checkBenefitOverlap,
@@ -51,6 +51,7 @@ export function compilePack(doc: unknown, text: string, ref: string): CompiledPa
   const contributions = compileContributions(pack.contributions, ctx);
   if (ctx.problems.length > 0) throw new PackInvalid(ref, ctx.problems);
   const slots = assignSlots(benefits, layers);
+  for (const b of benefits) b.capTables = (b.caps ?? []).map((capId) => caps.get(capId)!);
   const hash = createHash('sha256').update(text).digest('hex');
   return {
     id: pack.id,
@@ -65,7 +66,15 @@ export function compilePack(doc: unknown, text: string, ref: string): CompiledPa
     layers,
     contributions,
     slots,
+    dimsUsed: dimsUsedBy(benefits, caps, layers),
   };
+}
+
+/** The dimensions any table of the pack splits on. */
+function dimsUsedBy(benefits: Benefit[], caps: Map<string, Table<Fen>>, layers: Layer[]): Set<Dim> {
+  const tables: (Table<unknown> | null)[] = [...caps.values(), ...layers.map((l) => l.table)];
+  for (const b of benefits) tables.push(b.rate, b.deductible?.table ?? null);
+  return new Set(tables.flatMap((t) => t?.by ?? []));
 }
 
 function compileCaps(raw: PackInput['caps'], benefits: BenefitInput[], ctx: Ctx): Map<string, Table<Fen>> {

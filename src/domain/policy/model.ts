@@ -66,6 +66,8 @@ export interface Benefit {
   caps: string[] | null;
   /** The counters of `caps`, in the same order. */
   capSlots: number[];
+  /** The tables of `caps`, in the same order (resolved once, not per claim). */
+  capTables: Table<Fen>[];
   path: string;
 }
 
@@ -119,4 +121,6 @@ export interface CompiledPack {
   /** Contribution parameters by path (rates in basis points, amounts in fen); calculator to come. */
   contributions: Map<string, DatedValue>;
   slots: SlotLayout;
+  /** Every dimension some table of the pack splits on: only these are worked out for a claim. */
+  dimsUsed: ReadonlySet<Dim>;
 }

@@ -41,15 +41,16 @@ export function lookup<T>(table: Table<T>, idx: DimIndex, date: string): Extract
     const first = table.versions[0]?.from ?? '?';
     throw policyGap(table.path, `${table.path} is not in force on ${date} (the pack gives it from ${first})`);
   }
+  let at = 0;
   for (const d of table.by) {
-    if (idx[d] < 0) {
-      throw invalidClaim(
-        DIM_CLAIM_FIELD[d],
-        `${table.path} depends on ${d}; the claim must give ${DIM_CLAIM_FIELD[d]}`,
-      );
+    const i = idx[d];
+    if (i < 0) {
+      const field = DIM_CLAIM_FIELD[d];
+      throw invalidClaim(field, `${table.path} depends on ${d}; the claim must give ${field}`);
     }
+    at = at * DIMENSIONS[d].length + i;
   }
-  const cell = cells[cellIndex(table.by, idx)];
+  const cell = cells[at];
   if (!cell)
     throw policyGap(table.path, `${table.path} has no value for this claim's ${table.by.join(', ')}`);
   if (cell.kind === 'absent') {

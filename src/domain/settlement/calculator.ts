@@ -153,15 +153,22 @@ function startingCounters(
   return acc;
 }
 
-/** The claim with its position on every dimension: one object serves as context and index. */
+/**
+ * The claim with its position on the dimensions the pack's tables use (the others stay -1, never
+ * read): one object serves as context and index.
+ */
 function claimContext(pack: CompiledPack, claim: Claim, trace: TraceEntry[] | null): ClaimContext {
+  const used = pack.dimsUsed;
+  const area = used.has('area')
+    ? classifyArea(pack.poolingLevel, claim.personArea, claim.careArea)
+    : undefined;
   return {
-    scheme: dimIndex('scheme', claim.scheme),
-    personType: dimIndex('personType', claim.personType),
-    medType: dimIndex('medType', claim.medType),
-    level: dimIndex('level', claim.level),
-    priceClass: dimIndex('priceClass', claim.priceClass),
-    area: dimIndex('area', classifyArea(pack.poolingLevel, claim.personArea, claim.careArea)),
+    scheme: used.has('scheme') ? dimIndex('scheme', claim.scheme) : -1,
+    personType: used.has('personType') ? dimIndex('personType', claim.personType) : -1,
+    medType: used.has('medType') ? dimIndex('medType', claim.medType) : -1,
+    level: used.has('level') ? dimIndex('level', claim.level) : -1,
+    priceClass: used.has('priceClass') ? dimIndex('priceClass', claim.priceClass) : -1,
+    area: area === undefined ? -1 : dimIndex('area', area),
     familyDoctor: claim.familyDoctor ? 0 : 1,
     assistance: claim.assistance ? 0 : 1,
     pack,

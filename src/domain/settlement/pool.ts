@@ -173,7 +173,7 @@ export function limitByCaps(ctx: ClaimContext, b: Benefit, acc: Counters, uncapp
   const caps = b.caps ?? [];
   let pay = uncapped;
   for (let i = 0; i < caps.length; i++) {
-    const cap = lookup(ctx.pack.caps.get(caps[i]!)!, ctx, ctx.claim.date);
+    const cap = lookup(b.capTables[i]!, ctx, ctx.claim.date);
     const paid = acc[b.capSlots[i]!]!;
     const remaining = Math.max(0, cap.value - paid);
     if (remaining < pay) {
