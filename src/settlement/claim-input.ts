@@ -1,11 +1,12 @@
 import { Ajv } from 'ajv';
 import { z } from 'zod';
-import { invalidClaim, Refusal } from '../domain/errors.js';
+import { invalidClaim } from '../domain/errors.js';
 import { MAX_AMOUNT_FEN, mulDivRoundHalfUp, parseYuan } from '../domain/money/money.js';
 import { parseRate } from '../domain/money/rate.js';
 import { personTypeOf } from '../domain/policy/dimensions.js';
 import type { Claim, FeeLine } from '../domain/settlement/types.js';
 import { isCalendarDate } from '../domain/dates.js';
+import { pathText } from '../policy/values.js';
 
 /**
  * The claim format of specs/calc.md (national-interface field names, amounts in yuan), validated
@@ -97,7 +98,7 @@ export function toClaim(value: unknown): Claim {
   const parsed = claimSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const path = formatPath(issue.path);
+    const path = pathText(issue.path);
     const message =
       issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
     throw invalidClaim(path, `${path || 'claim'} ${message}`);
@@ -209,12 +210,3 @@ function toFeeLine(f: ClaimInput['fees'][number], line: number): FeeLine {
 function capTotal(unitCap: number | undefined, unitsE4: number): number | null {
   return unitCap === undefined ? null : mulDivRoundHalfUp(unitCap, unitsE4, 10_000);
 }
-
-/** A zod path as the claim's field path, e.g. ["fees", 2, "cnt"] → "fees[2].cnt". */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
-  return out;
-}
-
-export { Refusal };
