@@ -47,9 +47,4 @@ export class PersonTotals {
     }
     for (let i = 0; i < after.length; i++) own[i] = after[i]!;
   }
-
-  /** Number of persons with totals. */
-  get persons(): number {
-    return this.byPerson.size;
-  }
 }

@@ -16,7 +16,6 @@ export const DIMENSIONS = {
 
 export type Dim = keyof typeof DIMENSIONS;
 export type DimValue<D extends Dim> = (typeof DIMENSIONS)[D][number];
-export const DIM_NAMES = Object.keys(DIMENSIONS) as Dim[];
 
 export type PoolingLevel = 'county' | 'city' | 'province';
 export type Scheme = DimValue<'scheme'>;
