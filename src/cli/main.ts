@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { PackInvalid } from '../policy/compile.js';
 import { loadPack, PackNotFound, shippedPacks } from '../policy/load.js';
 import { runCalc } from './calc.js';
+import { addDatabaseCommands } from './db-commands.js';
 import { UsageError } from './usage-error.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -55,6 +56,7 @@ function buildProgram(): Command {
         `${pack.label}: valid (${pack.benefits.length} benefits, ${pack.caps.size} caps, ${pack.layers.length} layers)\n`,
       );
     });
+  addDatabaseCommands(program);
   return program;
 }
 

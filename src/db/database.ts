@@ -1,0 +1,158 @@
+import { PGlite, types } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import type { DbConfig } from './config.js';
+
+/** A row as the database returns it: bigint as a safe JS number, date as 'YYYY-MM-DD'. */
+export type Row = Record<string, unknown>;
+
+/** What a repository needs: parameterised queries, several statements at once, and bulk COPY. */
+export interface Sql {
+  query<T extends object = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Several statements with no parameters (migrations). */
+  exec(text: string): Promise<void>;
+  /** Load rows with COPY … FROM STDIN (CSV); null is SQL NULL. */
+  copyRows(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<number>;
+}
+
+/** One database: PGlite embedded or a PostgreSQL server, behind the same SQL. */
+export interface Database extends Sql {
+  readonly kind: DbConfig['kind'];
+  /** Run fn in one transaction; retried on serialization failure or deadlock, which roll back. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+/** A bigint column as a JS number, refusing a value that a number cannot hold exactly. */
+function safeBigint(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n))
+    throw new RangeError(`bigint ${text} is beyond 2^53 and cannot be read exactly`);
+  return n;
+}
+
+/** One CSV field for COPY: NULL unquoted and empty, everything else quoted. */
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : String(value);
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+function csvLines(rows: Iterable<readonly unknown[]>): { text: string; count: number } {
+  const lines: string[] = [];
+  for (const row of rows) lines.push(row.map(csvField).join(','));
+  return { text: lines.length ? `${lines.join('\n')}\n` : '', count: lines.length };
+}
+
+function copySql(table: string, columns: readonly string[], source: string): string {
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT csv)`;
+}
+
+async function withRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE.has(code)) throw e;
+      await new Promise((r) => setTimeout(r, 2 ** attempt + Math.random() * 10));
+    }
+  }
+}
+
+/* ---------------------------------- PGlite ---------------------------------- */
+
+type PgliteQueryable = Pick<PGlite, 'query' | 'exec'>;
+
+function pgliteSql(q: PgliteQueryable): Sql {
+  return {
+    async query<T extends object>(text: string, params: readonly unknown[] = []) {
+      return (await q.query<T>(text, params as unknown[])).rows;
+    },
+    async exec(text: string) {
+      await q.exec(text);
+    },
+    async copyRows(table, columns, rows) {
+      const { text, count } = csvLines(rows);
+      if (count === 0) return 0;
+      await q.query(copySql(table, columns, `'/dev/blob'`), [], { blob: new Blob([text]) });
+      return count;
+    },
+  };
+}
+
+async function openPglite(dataDir: string | null): Promise<Database> {
+  const db = await PGlite.create(dataDir ?? undefined, {
+    parsers: { [types.INT8]: safeBigint, [types.DATE]: (text: string) => text },
+  });
+  return {
+    kind: 'pglite',
+    ...pgliteSql(db),
+    transaction: (fn) => db.transaction((tx) => fn(pgliteSql(tx))),
+    close: () => db.close(),
+  };
+}
+
+/* -------------------------------- PostgreSQL -------------------------------- */
+
+type PgHandle = postgres.Sql | postgres.TransactionSql;
+
+/** A JS array as a PostgreSQL array literal, for the statement's own `::type[]` cast to read. */
+function arrayLiteral(values: readonly unknown[]): string {
+  const items = values.map((v) =>
+    v === null || v === undefined ? 'NULL' : `"${String(v).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
+  );
+  return `{${items.join(',')}}`;
+}
+
+function serverParams(params: readonly unknown[]): postgres.ParameterOrJSON<never>[] {
+  return params.map((p) => (Array.isArray(p) ? arrayLiteral(p) : p)) as postgres.ParameterOrJSON<never>[];
+}
+
+function serverSql(sql: PgHandle): Sql {
+  return {
+    async query<T extends object>(text: string, params: readonly unknown[] = []) {
+      return (await sql.unsafe(text, serverParams(params), {
+        prepare: true,
+      })) as unknown as T[];
+    },
+    async exec(text: string) {
+      await sql.unsafe(text);
+    },
+    async copyRows(table, columns, rows) {
+      const { text, count } = csvLines(rows);
+      if (count === 0) return 0;
+      const stream = await sql.unsafe(copySql(table, columns, 'STDIN')).writable();
+      await new Promise<void>((resolve, reject) => {
+        stream.on('error', reject);
+        stream.end(text, () => resolve());
+      });
+      return count;
+    },
+  };
+}
+
+function openServer(config: Extract<DbConfig, { kind: 'postgres' }>): Database {
+  const sql = postgres(config.url, {
+    max: config.max,
+    onnotice: () => {},
+    connection: config.schema ? { search_path: config.schema } : {},
+    types: {
+      bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: safeBigint },
+      date: { to: 1082, from: [1082], serialize: (x: string) => x, parse: (x: string) => x },
+    },
+  });
+  return {
+    kind: 'postgres',
+    ...serverSql(sql),
+    transaction: (fn) => withRetry(() => sql.begin((tx) => fn(serverSql(tx))) as Promise<never>),
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/** Open the configured database (no migrations: see `migrate`). */
+export async function openDatabase(config: DbConfig): Promise<Database> {
+  return config.kind === 'pglite' ? openPglite(config.dataDir) : openServer(config);
+}

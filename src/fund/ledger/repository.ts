@@ -1,0 +1,165 @@
+import type { Sql } from '../../db/index.js';
+import type { AccountRef } from './accounts.js';
+
+export interface LockedAccount {
+  id: number;
+  book: string;
+  code: string;
+  normal: 'D' | 'C';
+  no_negative: boolean;
+  debits: number;
+  credits: number;
+}
+
+export interface StoredJournal {
+  id: number;
+  idem_key: string;
+  input_hash: string;
+  kind: string;
+  effective_date: string;
+  reverses: number | null;
+}
+
+export interface StoredPosting {
+  seq: number;
+  book: string;
+  debit_account: number;
+  credit_account: number;
+  amount: number;
+}
+
+/** Lock the accounts (opening any that do not exist yet), in id order so that writers never deadlock. */
+export async function lockAccounts(
+  tx: Sql,
+  refs: readonly AccountRef[],
+): Promise<Map<string, LockedAccount>> {
+  const keys = refs.map((r) => `${r.book}|${r.code}`);
+  const select = `SELECT id, book, code, normal, no_negative, debits, credits FROM account
+    WHERE book || '|' || code = ANY($1::text[]) ORDER BY id FOR UPDATE`;
+  let rows = await tx.query<LockedAccount>(select, [keys]);
+  if (rows.length < refs.length) {
+    await tx.query(
+      `INSERT INTO account (book, code, kind, area_code, owner, normal, no_negative)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
+       ON CONFLICT (book, code) DO NOTHING`,
+      [
+        refs.map((r) => r.book),
+        refs.map((r) => r.code),
+        refs.map((r) => r.kind),
+        refs.map((r) => r.area),
+        refs.map((r) => r.owner),
+        refs.map((r) => r.normal),
+        refs.map((r) => r.noNegative),
+      ],
+    );
+    rows = await tx.query<LockedAccount>(select, [keys]);
+  }
+  return new Map(rows.map((r) => [`${r.book}|${r.code}`, r]));
+}
+
+export async function findJournalByKey(tx: Sql, key: string): Promise<StoredJournal | undefined> {
+  const rows = await tx.query<StoredJournal>(
+    'SELECT id, idem_key, input_hash, kind, effective_date, reverses FROM journal WHERE idem_key = $1',
+    [key],
+  );
+  return rows[0];
+}
+
+export async function findJournal(tx: Sql, id: number): Promise<StoredJournal | undefined> {
+  const rows = await tx.query<StoredJournal>(
+    'SELECT id, idem_key, input_hash, kind, effective_date, reverses FROM journal WHERE id = $1',
+    [id],
+  );
+  return rows[0];
+}
+
+export async function findReversalOf(tx: Sql, id: number): Promise<StoredJournal | undefined> {
+  const rows = await tx.query<StoredJournal>(
+    'SELECT id, idem_key, input_hash, kind, effective_date, reverses FROM journal WHERE reverses = $1',
+    [id],
+  );
+  return rows[0];
+}
+
+/**
+ * Insert a journal unless its key, or a reversal of the same journal, exists; a concurrent insert of
+ * either waits for the other transaction and then yields (undefined).
+ */
+export async function insertJournal(
+  tx: Sql,
+  j: { key: string; hash: string; kind: string; date: string; reverses: number | null; memo: object },
+): Promise<number | undefined> {
+  const rows = await tx.query<{ id: number }>(
+    `INSERT INTO journal (idem_key, input_hash, kind, effective_date, reverses, memo)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
+    [j.key, j.hash, j.kind, j.date, j.reverses, JSON.stringify(j.memo)],
+  );
+  return rows[0]?.id;
+}
+
+/** Write the postings and move the accounts' running totals, in two statements. */
+export async function insertPostings(
+  tx: Sql,
+  journalId: number,
+  postings: readonly Omit<StoredPosting, 'seq'>[],
+  moves: ReadonlyMap<number, { debit: number; credit: number }>,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO posting (journal_id, seq, book, debit_account, credit_account, amount)
+     SELECT $1, s - 1, b, d, c, a FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+       WITH ORDINALITY AS p(b, d, c, a, s)`,
+    [
+      journalId,
+      postings.map((p) => p.book),
+      postings.map((p) => p.debit_account),
+      postings.map((p) => p.credit_account),
+      postings.map((p) => p.amount),
+    ],
+  );
+  const ids = [...moves.keys()];
+  await tx.query(
+    `UPDATE account SET debits = account.debits + m.debit, credits = account.credits + m.credit
+     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(id, debit, credit) WHERE account.id = m.id`,
+    [ids, ids.map((id) => moves.get(id)!.debit), ids.map((id) => moves.get(id)!.credit)],
+  );
+}
+
+/** Lock accounts known by id, in id order. */
+export async function lockAccountsById(tx: Sql, ids: readonly number[]): Promise<LockedAccount[]> {
+  return tx.query<LockedAccount>(
+    `SELECT id, book, code, normal, no_negative, debits, credits FROM account
+     WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+    [ids],
+  );
+}
+
+export async function journalPostings(tx: Sql, journalId: number): Promise<StoredPosting[]> {
+  return tx.query<StoredPosting>(
+    'SELECT seq, book, debit_account, credit_account, amount FROM posting WHERE journal_id = $1 ORDER BY seq',
+    [journalId],
+  );
+}
+
+export async function closedBooks(tx: Sql, books: readonly string[], period: string): Promise<string[]> {
+  const rows = await tx.query<{ book: string }>(
+    'SELECT book FROM closed_period WHERE book = ANY($1::text[]) AND period = $2',
+    [books, period],
+  );
+  return rows.map((r) => r.book);
+}
+
+export async function closePeriod(tx: Sql, book: string, period: string): Promise<void> {
+  await tx.query('INSERT INTO closed_period (book, period) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+    book,
+    period,
+  ]);
+}
+
+/** An account row's name for messages. */
+export async function accountCodes(tx: Sql, ids: readonly number[]): Promise<Map<number, string>> {
+  const rows = await tx.query<{ id: number; book: string; code: string }>(
+    'SELECT id, book, code FROM account WHERE id = ANY($1::bigint[])',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, `${r.book}/${r.code}`]));
+}
