@@ -42,7 +42,8 @@ CREATE TABLE settlement (
   acct_pay          bigint NOT NULL CHECK (acct_pay >= 0),
   psn_cash_pay      bigint NOT NULL CHECK (psn_cash_pay >= 0),
   totals_delta      jsonb NOT NULL,
-  journal_id        bigint NOT NULL REFERENCES journal (id),
+  -- null when the settlement moved no fund money (everything paid in cash)
+  journal_id        bigint REFERENCES journal (id),
   trace             jsonb,
   created_at        timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (psn_no, setl_id),
@@ -79,7 +80,7 @@ CREATE TABLE settlement_reversal (
   psn_no     text NOT NULL,
   setl_id    text NOT NULL,
   idem_key   text NOT NULL,
-  journal_id bigint NOT NULL REFERENCES journal (id),
+  journal_id bigint REFERENCES journal (id),
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (psn_no, setl_id),
   FOREIGN KEY (psn_no, setl_id) REFERENCES settlement (psn_no, setl_id)

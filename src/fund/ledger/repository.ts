@@ -91,7 +91,7 @@ export async function insertJournal(
 ): Promise<number | undefined> {
   const rows = await tx.query<{ id: number }>(
     `INSERT INTO journal (idem_key, input_hash, kind, effective_date, reverses, memo)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, $6::text::jsonb) ON CONFLICT DO NOTHING RETURNING id`,
     [j.key, j.hash, j.kind, j.date, j.reverses, JSON.stringify(j.memo)],
   );
   return rows[0]?.id;

@@ -1,0 +1,271 @@
+import { randomBytes } from 'node:crypto';
+import { inputHash } from '../../common/hash.js';
+import { ServiceError } from '../../common/service-error.js';
+import type { Database, Sql } from '../../db/index.js';
+import { settle as calculate } from '../../domain/settlement/calculator.js';
+import type { Settlement, TraceEntry } from '../../domain/settlement/types.js';
+import { poolBook } from '../../fund/ledger/accounts.js';
+import { closedBooks } from '../../fund/ledger/repository.js';
+import { postJournal, reverseJournal } from '../../fund/ledger/service.js';
+import * as registry from '../../registry/lookup.js';
+import { packFor } from '../../registry/packs.js';
+import { settlementTransfers } from './postings.js';
+import { buildClaim, fromSlots, subtractDelta, toSlots, totalsDelta } from './claim.js';
+import * as repo from './repository.js';
+import {
+  parseInput,
+  reverseRequestSchema,
+  settleRequestSchema,
+  type ReverseRequest,
+  type SettleRequest,
+  type ValidSettleRequest,
+} from './request.js';
+
+/** What a settlement answers: its id, the pack it used, the amounts in fen, and (asked for) the trace. */
+export interface SettleResult {
+  setlId: string;
+  psnNo: string;
+  mdtrtId: string;
+  scheme: string;
+  date: string;
+  pack: string;
+  settlement: Settlement;
+  trace: TraceEntry[] | null;
+}
+
+export interface ReverseResult {
+  setlId: string;
+  psnNo: string;
+  reversedOn: string;
+}
+
+/** Options a caller may set; `lockTotals: false` is only for the test that shows why the lock is there. */
+export interface SettleOptions {
+  explain?: boolean;
+  lockTotals?: boolean;
+}
+
+interface Computed {
+  request: ValidSettleRequest;
+  result: Omit<SettleResult, 'setlId'>;
+  before: repo.SettlementRow['delta'];
+  after: repo.SettlementRow['delta'];
+  row: Omit<repo.SettlementRow, 'setlId' | 'key' | 'hash' | 'journalId' | 'settlement' | 'delta' | 'trace'>;
+}
+
+/** Look up everything the claim needs and run the calculator; writes nothing. */
+async function compute(
+  tx: Sql,
+  request: ValidSettleRequest,
+  opts: SettleOptions,
+  lock: boolean,
+): Promise<Computed> {
+  const person = await registry.findPerson(tx, request.psnNo);
+  const enrolment = await registry.enrolmentOn(tx, request.psnNo, request.date, request.scheme);
+  const institution = await registry.activeInstitution(tx, request.institution, request.date);
+  const versionId = await registry.catalogueVersionOn(tx, request.date);
+  const items = await registry.catalogueItems(
+    tx,
+    versionId,
+    [...new Set(request.lines.map((l) => l.code))],
+    request.date,
+  );
+  const pack = await packFor(tx, enrolment.areaCode, enrolment.scheme, request.date);
+  const year = Number(request.date.slice(0, 4));
+  const before = lock
+    ? await repo.lockTotals(tx, request.psnNo, year, enrolment.scheme, opts.lockTotals ?? true)
+    : await repo.readTotals(tx, request.psnNo, year, enrolment.scheme);
+  const accountBalance = enrolment.scheme === '310' ? await repo.accountBalance(tx, request.psnNo) : 0;
+  const claim = buildClaim({ request, person, enrolment, institution, items, accountBalance });
+  const outcome = calculate(pack, claim, toSlots(pack, before), opts.explain ?? false);
+  if (!outcome.ok) throw new ServiceError(outcome.error.code, outcome.error.message, outcome.error.path);
+  return {
+    request,
+    before,
+    after: fromSlots(pack, before, outcome.after),
+    result: {
+      psnNo: request.psnNo,
+      mdtrtId: request.mdtrtId,
+      scheme: enrolment.scheme,
+      date: request.date,
+      pack: pack.label,
+      settlement: outcome.settlement,
+      trace: outcome.trace,
+    },
+    row: {
+      psnNo: request.psnNo,
+      mdtrtId: request.mdtrtId,
+      scheme: enrolment.scheme,
+      personType: enrolment.personType,
+      medType: request.medType,
+      institution: institution.code,
+      insuredArea: enrolment.areaCode,
+      careArea: institution.areaCode,
+      date: request.date,
+      packHash: pack.hash,
+      catalogueVersion: versionId,
+      lines: claim.fees.map((f) => ({
+        code: f.code,
+        class: f.catalogClass,
+        amount: f.amount,
+        selfpayBp: f.selfPayRate,
+        priceCapFen: f.priceCapTotal,
+      })),
+    },
+  };
+}
+
+/** Pre-settlement (2206/2303): the same computation as settlement, writing nothing. */
+export async function preSettle(
+  db: Database,
+  input: SettleRequest,
+  opts: SettleOptions = {},
+): Promise<Omit<SettleResult, 'setlId'>> {
+  const request = parseInput(settleRequestSchema, input);
+  return (await compute(db, request, opts, false)).result;
+}
+
+/** Answer a key already used: the first result for the same input; a refusal for another. */
+async function replay<T>(tx: Sql, key: string, operation: string, hash: string): Promise<T> {
+  const seen = await repo.findKey(tx, key);
+  if (!seen || seen.operation !== operation || seen.input_hash !== hash || seen.result === null) {
+    throw new ServiceError(
+      'IDEMPOTENCY_CONFLICT',
+      `key ${key} was already used for a different request`,
+      'key',
+    );
+  }
+  return seen.result as T;
+}
+
+function newSetlId(date: string): string {
+  return `${date.replaceAll('-', '')}${randomBytes(8).toString('hex')}`;
+}
+
+async function refuseClosed(tx: Sql, scheme: '310' | '390', date: string): Promise<void> {
+  const closed = await closedBooks(tx, [poolBook(scheme)], date.slice(0, 7));
+  if (closed.length > 0)
+    throw new ServiceError(
+      'PERIOD_CLOSED',
+      `period ${date.slice(0, 7)} is closed for ${closed[0]}`,
+      'setl_time',
+    );
+}
+
+/**
+ * Settlement (2207/2304), in one transaction: the settlement with its lines and fund rows, the
+ * person's totals, the personal-account debit and the ledger postings. The key makes a retry or a
+ * concurrent copy return the first answer; the person's totals row is locked, so concurrent
+ * settlements of one person queue and a cap is never exceeded.
+ */
+export async function settle(
+  db: Database,
+  input: SettleRequest,
+  opts: SettleOptions = {},
+): Promise<SettleResult> {
+  const request = parseInput(settleRequestSchema, input);
+  const { key, ...rest } = request;
+  const hash = inputHash(rest);
+  return db.transaction(async (tx) => {
+    if (!(await repo.claimKey(tx, key, 'settle', hash))) return replay<SettleResult>(tx, key, 'settle', hash);
+    const c = await compute(tx, request, opts, true);
+    const s = c.result.settlement;
+    await refuseClosed(tx, c.row.scheme as '310' | '390', request.date);
+    const transfers = settlementTransfers(s, {
+      scheme: c.row.scheme as '310' | '390',
+      area: c.row.insuredArea,
+      institution: c.row.institution,
+      psnNo: request.psnNo,
+    });
+    const journal = transfers.length
+      ? await postJournal(tx, {
+          key: `settle:${key}`,
+          kind: 'settlement',
+          date: request.date,
+          memo: { psnNo: request.psnNo, mdtrtId: request.mdtrtId },
+          transfers,
+        })
+      : null;
+    const setlId = newSetlId(request.date);
+    await repo.insertSettlement(tx, {
+      ...c.row,
+      setlId,
+      key,
+      hash,
+      settlement: s,
+      delta: totalsDelta(c.before, c.after),
+      journalId: journal?.journalId ?? null,
+      trace: c.result.trace,
+    });
+    await repo.writeTotals(tx, request.psnNo, Number(request.date.slice(0, 4)), c.row.scheme, c.after);
+    const result: SettleResult = { setlId, ...c.result };
+    await repo.saveKeyResult(tx, key, result);
+    return result;
+  });
+}
+
+/**
+ * Reversal (2208/2305), exactly once: the settlement's journal reversed, its totals taken back out
+ * of the person's running totals, and a reversal row. A second reversal is refused; a retry of
+ * the same key returns the first answer.
+ */
+export async function reverse(db: Database, input: ReverseRequest): Promise<ReverseResult> {
+  const request = parseInput(reverseRequestSchema, input);
+  const { key, ...rest } = request;
+  const hash = inputHash(rest);
+  return db.transaction(async (tx) => {
+    if (!(await repo.claimKey(tx, key, 'reverse', hash)))
+      return replay<ReverseResult>(tx, key, 'reverse', hash);
+    const found = await repo.findSettlement(tx, request.psnNo, request.setlId);
+    if (!found)
+      throw new ServiceError(
+        'NOT_FOUND',
+        `no settlement ${request.setlId} of person ${request.psnNo}`,
+        'setl_id',
+      );
+    if (request.date < found.setl_date) {
+      throw new ServiceError(
+        'INVALID_INPUT',
+        `a reversal cannot be dated before its settlement (${found.setl_date})`,
+        'date',
+      );
+    }
+    const year = Number(found.setl_date.slice(0, 4));
+    const current = await repo.lockTotals(tx, found.psn_no, year, found.scheme);
+    // Another reversal may have committed while we waited for the person's row.
+    if ((await repo.findSettlement(tx, found.psn_no, found.setl_id))?.reversed) {
+      throw new ServiceError(
+        'ALREADY_REVERSED',
+        `settlement ${found.setl_id} has already been reversed`,
+        'setl_id',
+      );
+    }
+    const journal =
+      found.journal_id === null
+        ? null
+        : await reverseJournal(tx, {
+            key: `reverse:${key}`,
+            journalId: found.journal_id,
+            date: request.date,
+            kind: 'settlement-reversal',
+          });
+    if (
+      !(await repo.insertReversal(tx, {
+        psnNo: found.psn_no,
+        setlId: found.setl_id,
+        key,
+        journalId: journal?.journalId ?? null,
+      }))
+    ) {
+      throw new ServiceError(
+        'ALREADY_REVERSED',
+        `settlement ${found.setl_id} has already been reversed`,
+        'setl_id',
+      );
+    }
+    await repo.writeTotals(tx, found.psn_no, year, found.scheme, subtractDelta(current, found.totals_delta));
+    const result: ReverseResult = { setlId: found.setl_id, psnNo: found.psn_no, reversedOn: request.date };
+    await repo.saveKeyResult(tx, key, result);
+    return result;
+  });
+}
