@@ -124,14 +124,46 @@ function serverSql(sql: PgHandle): Sql {
     async copyRows(table, columns, rows) {
       const { text, count } = csvLines(rows);
       if (count === 0) return 0;
-      const stream = await sql.unsafe(copySql(table, columns, 'STDIN')).writable();
-      await new Promise<void>((resolve, reject) => {
-        stream.on('error', reject);
-        stream.end(text, () => resolve());
-      });
+      if ('savepoint' in sql) await copyThroughStaging(sql, table, columns, text);
+      else await sql.begin((tx) => copyThroughStaging(tx, table, columns, text));
       return count;
     },
   };
+}
+
+let stagingSeq = 0;
+
+/**
+ * COPY into the target by way of an all-text temporary table. The postgres driver loses an error
+ * the server raises at the end of a COPY (the copy's promise has already resolved with the stream,
+ * and its finish callback is never called), so a COPY straight into a table with keys and checks
+ * could hang on a duplicate. Into text columns COPY cannot fail on our own CSV; the INSERT … SELECT
+ * that follows raises every cast, key and check error like any statement, and the transaction rolls back.
+ */
+async function copyThroughStaging(
+  tx: postgres.TransactionSql,
+  table: string,
+  columns: readonly string[],
+  text: string,
+) {
+  const staging = `tc_copy_${++stagingSeq}`;
+  const types = await tx.unsafe<{ name: string; type: string }[]>(
+    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+     WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+    [table],
+  );
+  const typeOf = new Map(types.map((t) => [t.name, t.type]));
+  await tx.unsafe(
+    `CREATE TEMP TABLE ${staging} (${columns.map((c) => `${c} text`).join(', ')}) ON COMMIT DROP`,
+  );
+  const stream = await tx.unsafe(copySql(staging, columns, 'STDIN')).writable();
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.end(text, () => resolve());
+  });
+  const casts = columns.map((c) => `${c}::${typeOf.get(c) ?? 'text'}`).join(', ');
+  await tx.unsafe(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${casts} FROM ${staging}`);
+  await tx.unsafe(`DROP TABLE ${staging}`);
 }
 
 function openServer(config: Extract<DbConfig, { kind: 'postgres' }>): Database {

@@ -39,3 +39,28 @@ describe('migrate', () => {
     await expect(t.db.query('SELECT 9007199254740993::int8 AS a')).rejects.toThrow(/beyond 2\^53/);
   });
 });
+
+describe('copyRows', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(2);
+  });
+  afterAll(() => t.drop());
+
+  it('loads rows and refuses a duplicate key with an error instead of hanging, loading nothing', async () => {
+    const areas = [
+      ['110000', '北京市', 'province', null],
+      ['120000', '天津市', 'province', null],
+    ];
+    expect(await t.db.copyRows('pooling_area', ['code', 'name', 'level', 'parent_code'], areas)).toBe(2);
+    const again = [
+      ['130000', '河北省', 'province', null],
+      ['110000', '北京市', 'province', null],
+    ];
+    await expect(
+      t.db.transaction((tx) => tx.copyRows('pooling_area', ['code', 'name', 'level', 'parent_code'], again)),
+    ).rejects.toMatchObject({ code: '23505' });
+    const rows = await t.db.query('SELECT code FROM pooling_area ORDER BY code');
+    expect(rows.map((r) => r.code)).toEqual(['110000', '120000']);
+  });
+});
