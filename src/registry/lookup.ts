@@ -46,33 +46,49 @@ export interface CatalogueItem {
   validTo: string | null;
 }
 
-export async function findPerson(tx: Sql, psnNo: string): Promise<PersonRecord> {
-  const [row] = await tx.query<PersonRecord>(
-    `SELECT psn_no AS "psnNo", certno, name, gender, birthday, area_code AS "areaCode" FROM person WHERE psn_no = $1`,
-    [psnNo],
-  );
+/** The columns of a PersonRecord, from `person`. */
+export const PERSON_COLUMNS = `psn_no AS "psnNo", certno, name, gender, birthday, area_code AS "areaCode"`;
+
+/** The person found, or NOT_FOUND. */
+export function requirePerson(row: PersonRecord | undefined, psnNo: string): PersonRecord {
   if (!row) throw new ServiceError('NOT_FOUND', `no insured person ${psnNo}`, 'psn_no');
   return row;
 }
 
+export async function findPerson(tx: Sql, psnNo: string): Promise<PersonRecord> {
+  const [row] = await tx.query<PersonRecord>(`SELECT ${PERSON_COLUMNS} FROM person WHERE psn_no = $1`, [
+    psnNo,
+  ]);
+  return requirePerson(row, psnNo);
+}
+
+/** The columns of an EnrolmentRecord, from `enrolment`. */
+export const ENROLMENT_COLUMNS = `psn_no AS "psnNo", scheme, begin_date AS "beginDate", end_date AS "endDate", status,
+  person_type AS "personType", area_code AS "areaCode", emp_no AS "empNo"`;
+
 /**
- * The person's enrolment in force on a date (in the scheme, if given): refused when there is none,
- * or when the one in force is suspended or has ended.
+ * The enrolments of a person on a date (in a scheme, or any when the scheme is null), the one that
+ * decides first: one in force before one that has ended, an active one before a suspended one,
+ * the latest begun first. The arguments name the statement's parameters.
  */
-export async function enrolmentOn(
-  tx: Sql,
+export function enrolmentOnSql(psnNo = '$1', scheme = '$2', date = '$3'): string {
+  return `SELECT ${ENROLMENT_COLUMNS}
+    FROM enrolment WHERE psn_no = ${psnNo} AND (${scheme}::text IS NULL OR scheme = ${scheme}) AND begin_date <= ${date}
+    ORDER BY (end_date IS NULL OR end_date >= ${date}) DESC, (status = 'active') DESC, begin_date DESC`;
+}
+
+const ENROLMENT_ON = enrolmentOnSql();
+
+/**
+ * The enrolment that decides the date (the first of enrolmentOnSql): refused when there is none, or when
+ * it is suspended or has ended.
+ */
+export function requireEnrolment(
+  e: EnrolmentRecord | undefined,
   psnNo: string,
   date: string,
   scheme?: Scheme,
-): Promise<EnrolmentRecord> {
-  const rows = await tx.query<EnrolmentRecord>(
-    `SELECT psn_no AS "psnNo", scheme, begin_date AS "beginDate", end_date AS "endDate", status,
-            person_type AS "personType", area_code AS "areaCode", emp_no AS "empNo"
-     FROM enrolment WHERE psn_no = $1 AND ($2::text IS NULL OR scheme = $2) AND begin_date <= $3
-     ORDER BY (end_date IS NULL OR end_date >= $3) DESC, (status = 'active') DESC, begin_date DESC`,
-    [psnNo, scheme ?? null, date],
-  );
-  const e = rows[0];
+): EnrolmentRecord {
   const what = scheme ? `scheme ${scheme}` : 'any scheme';
   if (!e)
     throw new ServiceError(
@@ -87,7 +103,8 @@ export async function enrolmentOn(
       'psn_no',
     );
   }
-  if (e.status !== 'active') {
+  // An ended enrolment still covers care up to its end date (a claim or arrears settled late).
+  if (e.status === 'suspended' || (e.status === 'ended' && e.endDate === null)) {
     throw new ServiceError(
       'ENROLMENT_NOT_ACTIVE',
       `person ${psnNo}'s enrolment in ${e.scheme} is ${e.status}`,
@@ -97,13 +114,30 @@ export async function enrolmentOn(
   return e;
 }
 
-/** A designated institution whose agreement is in force on the date. */
-export async function activeInstitution(tx: Sql, code: string, date: string): Promise<InstitutionRecord> {
-  const [row] = await tx.query<InstitutionRecord>(
-    `SELECT code, name, level, price_class AS "priceClass", area_code AS "areaCode", agreement_status AS "agreementStatus",
-            agreement_begin AS "agreementBegin", agreement_end AS "agreementEnd" FROM institution WHERE code = $1`,
-    [code],
-  );
+/**
+ * The person's enrolment in force on a date (in the scheme, if given): refused when there is none,
+ * or when the one in force is suspended or has ended.
+ */
+export async function enrolmentOn(
+  tx: Sql,
+  psnNo: string,
+  date: string,
+  scheme?: Scheme,
+): Promise<EnrolmentRecord> {
+  const rows = await tx.query<EnrolmentRecord>(ENROLMENT_ON, [psnNo, scheme ?? null, date]);
+  return requireEnrolment(rows[0], psnNo, date, scheme);
+}
+
+/** The columns of an InstitutionRecord, from `institution`. */
+export const INSTITUTION_COLUMNS = `code, name, level, price_class AS "priceClass", area_code AS "areaCode",
+  agreement_status AS "agreementStatus", agreement_begin AS "agreementBegin", agreement_end AS "agreementEnd"`;
+
+/** The institution found, with its agreement in force on the date; NOT_FOUND or INSTITUTION_NOT_ACTIVE. */
+export function requireInstitution(
+  row: InstitutionRecord | undefined,
+  code: string,
+  date: string,
+): InstitutionRecord {
   if (!row) throw new ServiceError('NOT_FOUND', `no designated institution ${code}`, 'fixmedins_code');
   const inForce = row.agreementBegin <= date && (row.agreementEnd === null || row.agreementEnd >= date);
   if (row.agreementStatus !== 'active' || !inForce) {
@@ -116,31 +150,52 @@ export async function activeInstitution(tx: Sql, code: string, date: string): Pr
   return row;
 }
 
-/** The items catalogue version in force on a date (the latest imported with valid_from on or before it). */
-export async function catalogueVersionOn(tx: Sql, date: string): Promise<number> {
-  const [row] = await tx.query<{ id: number }>(
-    `SELECT id FROM catalogue_version WHERE kind = 'items' AND valid_from <= $1 ORDER BY valid_from DESC, id DESC LIMIT 1`,
-    [date],
+/** A designated institution whose agreement is in force on the date. */
+export async function activeInstitution(tx: Sql, code: string, date: string): Promise<InstitutionRecord> {
+  const [row] = await tx.query<InstitutionRecord>(
+    `SELECT ${INSTITUTION_COLUMNS} FROM institution WHERE code = $1`,
+    [code],
   );
-  if (!row)
-    throw new ServiceError('UNKNOWN_CATALOGUE_CODE', `no catalogue is in force on ${date}`, 'setl_time');
-  return row.id;
+  return requireInstitution(row, code, date);
 }
 
-/** The catalogue items of the given codes in a version, valid on the date; a code missing is refused. */
-export async function catalogueItems(
-  tx: Sql,
-  versionId: number,
+/** The id of the items catalogue version in force on a date: the latest with valid_from on or before it. */
+export function catalogueVersionSql(date = '$1'): string {
+  return `SELECT id FROM catalogue_version WHERE kind = 'items' AND valid_from <= ${date}
+    ORDER BY valid_from DESC, id DESC LIMIT 1`;
+}
+
+const CATALOGUE_VERSION = catalogueVersionSql();
+
+/** The catalogue version found, or UNKNOWN_CATALOGUE_CODE: no catalogue is in force. */
+export function requireCatalogueVersion(id: number | undefined, date: string): number {
+  if (id === undefined)
+    throw new ServiceError('UNKNOWN_CATALOGUE_CODE', `no catalogue is in force on ${date}`, 'setl_time');
+  return id;
+}
+
+/** The items catalogue version in force on a date (the latest imported with valid_from on or before it). */
+export async function catalogueVersionOn(tx: Sql, date: string): Promise<number> {
+  const [row] = await tx.query<{ id: number }>(CATALOGUE_VERSION, [date]);
+  return requireCatalogueVersion(row?.id, date);
+}
+
+/** The items of the given codes in a catalogue version, valid on a date. */
+export function catalogueItemsSql(versionId = '$1', codes = '$2', date = '$3'): string {
+  return `SELECT code, item_kind AS "itemKind", name, class, selfpay_bp AS "selfpayBp",
+      price_cap_fen AS "priceCapFen", valid_from AS "validFrom", valid_to AS "validTo"
+    FROM catalogue_item WHERE version_id = ${versionId} AND code = ANY(${codes}::text[])
+      AND valid_from <= ${date} AND (valid_to IS NULL OR valid_to >= ${date})`;
+}
+
+const CATALOGUE_ITEMS = catalogueItemsSql();
+
+/** The items found by code; a code asked for and not found is refused, naming its fee line. */
+export function requireItems(
+  rows: readonly CatalogueItem[],
   codes: readonly string[],
   date: string,
-): Promise<Map<string, CatalogueItem>> {
-  const rows = await tx.query<CatalogueItem>(
-    `SELECT code, item_kind AS "itemKind", name, class, selfpay_bp AS "selfpayBp", price_cap_fen AS "priceCapFen",
-            valid_from AS "validFrom", valid_to AS "validTo"
-     FROM catalogue_item WHERE version_id = $1 AND code = ANY($2::text[])
-       AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $3)`,
-    [versionId, codes, date],
-  );
+): Map<string, CatalogueItem> {
   const items = new Map(rows.map((r) => [r.code, r]));
   codes.forEach((code, i) => {
     if (!items.has(code)) {
@@ -152,4 +207,15 @@ export async function catalogueItems(
     }
   });
   return items;
+}
+
+/** The catalogue items of the given codes in a version, valid on the date; a code missing is refused. */
+export async function catalogueItems(
+  tx: Sql,
+  versionId: number,
+  codes: readonly string[],
+  date: string,
+): Promise<Map<string, CatalogueItem>> {
+  const rows = await tx.query<CatalogueItem>(CATALOGUE_ITEMS, [versionId, codes, date]);
+  return requireItems(rows, codes, date);
 }

@@ -43,19 +43,35 @@ export async function packByHash(tx: Sql, hash: string): Promise<CompiledPack> {
   return pack;
 }
 
-/** The pack that governs an area's scheme on a date, or POLICY_GAP when none is assigned. */
-export async function packFor(tx: Sql, area: string, scheme: Scheme, date: string): Promise<CompiledPack> {
-  const [row] = await tx.query<{ pack_hash: string }>(
-    `SELECT pack_hash FROM area_pack WHERE area_code = $1 AND scheme = $2 AND begin_date <= $3
-       AND (end_date IS NULL OR end_date >= $3) ORDER BY begin_date DESC LIMIT 1`,
-    [area, scheme, date],
-  );
-  if (!row) {
+/**
+ * The hash of the pack governing an area's scheme on a date: the assignment begun last among those
+ * in force. The arguments name the statement's parameters (or columns).
+ */
+export function areaPackSql(area = '$1', scheme = '$2', date = '$3'): string {
+  return `SELECT pack_hash FROM area_pack WHERE area_code = ${area} AND scheme = ${scheme} AND begin_date <= ${date}
+    AND (end_date IS NULL OR end_date >= ${date}) ORDER BY begin_date DESC LIMIT 1`;
+}
+
+const AREA_PACK = areaPackSql();
+
+/** The compiled pack of an assignment found (see areaPackSql), or POLICY_GAP when there is none. */
+export async function assignedPack(
+  tx: Sql,
+  packHash: string | null | undefined,
+  where: { area: string; scheme: Scheme; date: string },
+): Promise<CompiledPack> {
+  if (!packHash) {
     throw new ServiceError(
       'POLICY_GAP',
-      `no policy pack governs scheme ${scheme} in area ${area} on ${date}`,
+      `no policy pack governs scheme ${where.scheme} in area ${where.area} on ${where.date}`,
       'insuplc_admdvs',
     );
   }
-  return packByHash(tx, row.pack_hash);
+  return packByHash(tx, packHash);
+}
+
+/** The pack that governs an area's scheme on a date, or POLICY_GAP when none is assigned. */
+export async function packFor(tx: Sql, area: string, scheme: Scheme, date: string): Promise<CompiledPack> {
+  const [row] = await tx.query<{ pack_hash: string }>(AREA_PACK, [area, scheme, date]);
+  return assignedPack(tx, row?.pack_hash, { area, scheme, date });
 }

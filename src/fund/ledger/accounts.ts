@@ -49,6 +49,22 @@ export function expenseAccount(book: Book, area: string, institution: string): A
   };
 }
 
+/**
+ * A pool's expenditure on crediting personal accounts in an area (统筹基金划入个人账户, e.g. the
+ * retirees' monthly credit): money the pool spends, like a benefit, but owed to no institution.
+ */
+export function accountCreditExpenseAccount(book: Book, area: string): AccountRef {
+  return {
+    book,
+    code: `expense:${area}:personal-accounts`,
+    kind: 'expense',
+    area,
+    owner: null,
+    normal: 'D',
+    noNegative: true,
+  };
+}
+
 /** What a fund of an area owes an institution for settled claims, until it is paid. */
 export function payableAccount(book: Book, area: string, institution: string): AccountRef {
   return {

@@ -1,5 +1,6 @@
 import type { Sql } from '../../db/index.js';
 import type { AccountRef } from './accounts.js';
+import { rowSource } from './row-source.js';
 
 export interface LockedAccount {
   id: number;
@@ -28,33 +29,61 @@ export interface StoredPosting {
   amount: number;
 }
 
+/**
+ * Lock the accounts (opening any that do not exist yet), in id order so that writers never deadlock;
+ * `closed` is what closedBooks(books, period) says, read in the same statement, and the accounts
+ * are not opened when the period is closed for one of the books.
+ */
+export async function lockAccountsIn(
+  tx: Sql,
+  refs: readonly AccountRef[],
+  books: readonly string[],
+  period: string,
+): Promise<{ accounts: Map<string, LockedAccount>; closed: string[] }> {
+  const wanted = new Map(refs.map((r) => [`${r.book}|${r.code}`, [r.book, r.code]]));
+  const source = rowSource([...wanted.values()], ['text', 'text'], 2);
+  // By (book, code), so that the unique index finds each row (an expression on the columns would scan them all).
+  const select = `SELECT id, book, code, normal, no_negative, debits, credits,
+      (SELECT coalesce(json_agg(c.book ORDER BY c.book), '[]') FROM closed_period c WHERE c.period = $1) AS closed
+    FROM account WHERE (book, code) IN (SELECT * FROM ${source.sql} AS r(book, code)) ORDER BY id FOR UPDATE`;
+  const params = [period, ...source.params];
+  let rows = await tx.query<LockedAccount & { closed: string[] }>(select, params);
+  // With no account open yet the statement returns no row to carry the closed books.
+  const closedNow = rows[0]?.closed ?? (books.length ? await closedBooks(tx, books, period) : []);
+  const closed = closedNow.filter((b) => books.includes(b));
+  if (closed.length === 0 && rows.length < wanted.size) {
+    await openAccounts(tx, refs);
+    rows = await tx.query<LockedAccount & { closed: string[] }>(select, params);
+  }
+  const accounts = new Map(
+    rows.map(({ closed: _, ...a }) => [`${a.book}|${a.code}`, a as LockedAccount] as const),
+  );
+  return { accounts, closed };
+}
+
+async function openAccounts(tx: Sql, refs: readonly AccountRef[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO account (book, code, kind, area_code, owner, normal, no_negative)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
+     ON CONFLICT (book, code) DO NOTHING`,
+    [
+      refs.map((r) => r.book),
+      refs.map((r) => r.code),
+      refs.map((r) => r.kind),
+      refs.map((r) => r.area),
+      refs.map((r) => r.owner),
+      refs.map((r) => r.normal),
+      refs.map((r) => r.noNegative),
+    ],
+  );
+}
+
 /** Lock the accounts (opening any that do not exist yet), in id order so that writers never deadlock. */
 export async function lockAccounts(
   tx: Sql,
   refs: readonly AccountRef[],
 ): Promise<Map<string, LockedAccount>> {
-  const keys = refs.map((r) => `${r.book}|${r.code}`);
-  const select = `SELECT id, book, code, normal, no_negative, debits, credits FROM account
-    WHERE book || '|' || code = ANY($1::text[]) ORDER BY id FOR UPDATE`;
-  let rows = await tx.query<LockedAccount>(select, [keys]);
-  if (rows.length < refs.length) {
-    await tx.query(
-      `INSERT INTO account (book, code, kind, area_code, owner, normal, no_negative)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
-       ON CONFLICT (book, code) DO NOTHING`,
-      [
-        refs.map((r) => r.book),
-        refs.map((r) => r.code),
-        refs.map((r) => r.kind),
-        refs.map((r) => r.area),
-        refs.map((r) => r.owner),
-        refs.map((r) => r.normal),
-        refs.map((r) => r.noNegative),
-      ],
-    );
-    rows = await tx.query<LockedAccount>(select, [keys]);
-  }
-  return new Map(rows.map((r) => [`${r.book}|${r.code}`, r]));
+  return (await lockAccountsIn(tx, refs, [], '0000-01')).accounts;
 }
 
 export async function findJournalByKey(tx: Sql, key: string): Promise<StoredJournal | undefined> {
@@ -122,6 +151,52 @@ export async function insertPostings(
      FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(id, debit, credit) WHERE account.id = m.id`,
     [ids, ids.map((id) => moves.get(id)!.debit), ids.map((id) => moves.get(id)!.credit)],
   );
+}
+
+type JournalRow = {
+  key: string;
+  hash: string;
+  kind: string;
+  date: string;
+  reverses: number | null;
+  memo: object;
+};
+
+/**
+ * insertJournal, then — only when the journal was inserted — insertPostings, in one statement;
+ * undefined when the key or the reversal was taken (nothing written).
+ */
+export async function insertJournalWithPostings(
+  tx: Sql,
+  j: JournalRow,
+  postings: readonly Omit<StoredPosting, 'seq'>[],
+  moves: ReadonlyMap<number, { debit: number; credit: number }>,
+): Promise<number | undefined> {
+  const head = [j.key, j.hash, j.kind, j.date, j.reverses, JSON.stringify(j.memo)];
+  const p = rowSource(
+    postings.map((x, i) => [i, x.book, x.debit_account, x.credit_account, x.amount]),
+    ['smallint', 'text', 'bigint', 'bigint', 'bigint'],
+    head.length + 1,
+  );
+  const m = rowSource(
+    [...moves].map(([id, x]) => [id, x.debit, x.credit]),
+    ['bigint', 'bigint', 'bigint'],
+    head.length + p.params.length + 1,
+  );
+  const rows = await tx.query<{ id: number }>(
+    `WITH j AS (
+       INSERT INTO journal (idem_key, input_hash, kind, effective_date, reverses, memo)
+       VALUES ($1, $2, $3, $4, $5, $6::text::jsonb) ON CONFLICT DO NOTHING RETURNING id),
+     p AS (
+       INSERT INTO posting (journal_id, seq, book, debit_account, credit_account, amount)
+       SELECT j.id, p.seq, p.b, p.d, p.c, p.a FROM j, ${p.sql} AS p(seq, b, d, c, a)),
+     m AS (
+       UPDATE account SET debits = account.debits + m.debit, credits = account.credits + m.credit
+       FROM j, ${m.sql} AS m(id, debit, credit) WHERE account.id = m.id)
+     SELECT id FROM j`,
+    [...head, ...p.params, ...m.params],
+  );
+  return rows[0]?.id;
 }
 
 /** Lock accounts known by id, in id order. */

@@ -51,8 +51,7 @@ function checkTransfers(transfers: readonly Transfer[]): void {
   });
 }
 
-async function refuseClosedPeriod(tx: Sql, books: readonly string[], date: string): Promise<void> {
-  const closed = await repo.closedBooks(tx, books, date.slice(0, 7));
+function refuseClosed(closed: readonly string[], date: string): void {
   if (closed.length > 0) {
     throw new ServiceError(
       'PERIOD_CLOSED',
@@ -60,6 +59,10 @@ async function refuseClosedPeriod(tx: Sql, books: readonly string[], date: strin
       'date',
     );
   }
+}
+
+async function refuseClosedPeriod(tx: Sql, books: readonly string[], date: string): Promise<void> {
+  refuseClosed(await repo.closedBooks(tx, books, date.slice(0, 7)), date);
 }
 
 /** The same key must come with the same input; a replay returns the first journal. */
@@ -110,27 +113,48 @@ function movesOf(postings: readonly Omit<repo.StoredPosting, 'seq'>[]) {
   return moves;
 }
 
-/**
- * Post a balanced journal inside the caller's transaction: accounts are opened on first use and
- * locked in id order, the month must be open, no guarded account may go below zero, and the key
- * makes a retry return the first journal instead of posting twice.
- */
-export async function postJournal(tx: Sql, input: JournalInput): Promise<Posted> {
-  checkTransfers(input.transfers);
-  const hash = inputHash({
+export interface PostOptions {
+  /**
+   * The caller's transaction holds a claim that makes the journal's key new — its own idempotency
+   * key for the request the journal belongs to, inserted first — so no copy of this journal can
+   * exist or commit meanwhile, and the key is not looked up before posting. Should a journal with
+   * the key exist all the same, the insert still finds it: the first is replayed or the input refused.
+   */
+  keyClaimed?: boolean;
+}
+
+/** The journal's key looked up: a replay (or a refusal) when it is taken, undefined when it is free. */
+async function replayIfTaken(tx: Sql, key: string, hash: string): Promise<Posted | undefined> {
+  const existing = await repo.findJournalByKey(tx, key);
+  return existing ? replayOf(existing, hash, key) : undefined;
+}
+
+function hashOf(input: JournalInput): string {
+  return inputHash({
     kind: input.kind,
     date: input.date,
     memo: input.memo ?? {},
     transfers: input.transfers,
   });
-  const existing = await repo.findJournalByKey(tx, input.key);
-  if (existing) return replayOf(existing, hash, input.key);
+}
+
+/**
+ * Post a balanced journal inside the caller's transaction: accounts are opened on first use and
+ * locked in id order, the month must be open, no guarded account may go below zero, and the key
+ * makes a retry return the first journal instead of posting twice.
+ */
+export async function postJournal(tx: Sql, input: JournalInput, opts: PostOptions = {}): Promise<Posted> {
+  checkTransfers(input.transfers);
+  const hash = hashOf(input);
+  const early = opts.keyClaimed ? undefined : await replayIfTaken(tx, input.key, hash);
+  if (early) return early;
   const refs = input.transfers.flatMap((t) => [t.debit, t.credit]);
-  await refuseClosedPeriod(tx, [...new Set(refs.map((r) => r.book))], input.date);
-  const accounts = await repo.lockAccounts(tx, refs);
+  const books = [...new Set(refs.map((r) => r.book))];
+  const { accounts, closed } = await repo.lockAccountsIn(tx, refs, books, input.date.slice(0, 7));
+  refuseClosed(closed, input.date);
   // A copy of this request may have committed while we waited for the locks.
-  const committed = await repo.findJournalByKey(tx, input.key);
-  if (committed) return replayOf(committed, hash, input.key);
+  const committed = opts.keyClaimed ? undefined : await replayIfTaken(tx, input.key, hash);
+  if (committed) return committed;
   const id = (r: AccountRef) => accounts.get(`${r.book}|${r.code}`)!.id;
   const postings = input.transfers.map((t) => ({
     book: t.debit.book,
@@ -140,17 +164,17 @@ export async function postJournal(tx: Sql, input: JournalInput): Promise<Posted>
   }));
   const moves = movesOf(postings);
   refuseOverdraft(accounts.values(), moves);
-  const journalId = await repo.insertJournal(tx, {
+  const journal = {
     key: input.key,
     hash,
     kind: input.kind,
     date: input.date,
     reverses: null,
     memo: input.memo ?? {},
-  });
+  };
+  const journalId = await repo.insertJournalWithPostings(tx, journal, postings, moves);
   if (journalId === undefined)
     return replayOf((await repo.findJournalByKey(tx, input.key))!, hash, input.key);
-  await repo.insertPostings(tx, journalId, postings, moves);
   return { journalId, replay: false };
 }
 
@@ -190,14 +214,15 @@ export async function reverseJournal(
     );
   const moves = movesOf(postings);
   refuseOverdraft(accounts, moves);
-  const journalId = await repo.insertJournal(tx, {
+  const journal = {
     key: input.key,
     hash,
     kind: input.kind ?? 'reversal',
     date: input.date,
     reverses: original.id,
     memo: input.memo ?? {},
-  });
+  };
+  const journalId = await repo.insertJournalWithPostings(tx, journal, postings, moves);
   if (journalId === undefined) {
     const again = await repo.findJournalByKey(tx, input.key);
     if (again) return replayOf(again, hash, input.key);
@@ -207,6 +232,5 @@ export async function reverseJournal(
       'journalId',
     );
   }
-  await repo.insertPostings(tx, journalId, postings, moves);
   return { journalId, replay: false };
 }

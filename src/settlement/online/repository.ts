@@ -24,7 +24,10 @@ export async function findKey(
 }
 
 export async function saveKeyResult(tx: Sql, key: string, result: unknown): Promise<void> {
-  await tx.query('UPDATE idempotency SET result = $2::text::jsonb WHERE idem_key = $1', [key, JSON.stringify(result)]);
+  await tx.query('UPDATE idempotency SET result = $2::text::jsonb WHERE idem_key = $1', [
+    key,
+    JSON.stringify(result),
+  ]);
 }
 
 /**
@@ -112,11 +115,8 @@ export interface SettlementRow {
   lines: { code: string; class: string; amount: number; selfpayBp: number; priceCapFen: number | null }[];
 }
 
-/** The settlement, its fee lines and its fund rows, in one statement. */
-export async function insertSettlement(tx: Sql, r: SettlementRow): Promise<void> {
-  const s = r.settlement;
-  await tx.query(
-    `WITH s AS (
+/** The settlement ($1–$32), its fee lines ($33–$37) and its fund rows ($38–$39), as CTEs and a last INSERT. */
+const SETTLEMENT_SQL = `s AS (
        INSERT INTO settlement (psn_no, setl_id, idem_key, input_hash, mdtrt_id, scheme, person_type, med_type,
          institution_code, insured_area, care_area, setl_date, pack_hash, catalogue_version, medfee_sumamt,
          fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, deductible, hifp_pay, pool_rate_bp,
@@ -129,50 +129,80 @@ export async function insertSettlement(tx: Sql, r: SettlementRow): Promise<void>
        INSERT INTO settlement_line (psn_no, setl_id, seq, code, class, amount, selfpay_bp, price_cap_fen)
        SELECT s.psn_no, s.setl_id, x.seq - 1, x.code, x.class, x.amount, x.bp, x.cap
        FROM s, unnest($33::text[], $34::text[], $35::bigint[], $36::integer[], $37::bigint[])
-         WITH ORDINALITY AS x(code, class, amount, bp, cap, seq))
-     INSERT INTO settlement_fund (psn_no, setl_id, fund_pay_type, amount)
-     SELECT s.psn_no, s.setl_id, f.t, f.a FROM s, unnest($38::text[], $39::bigint[]) AS f(t, a)`,
-    [
-      r.psnNo,
-      r.setlId,
-      r.key,
-      r.hash,
-      r.mdtrtId,
-      r.scheme,
-      r.personType,
-      r.medType,
-      r.institution,
-      r.insuredArea,
-      r.careArea,
-      r.date,
-      r.packHash,
-      r.catalogueVersion,
-      s.medfeeSum,
-      s.ownPay,
-      s.overLimit,
-      s.preSelfPay,
-      s.inScope,
-      s.deductible,
-      s.poolPay,
-      s.poolRate,
-      s.largeAmountPay,
-      s.criticalIllnessPay,
-      s.assistancePay,
-      s.fundPaySum,
-      s.personPart,
-      s.accountPay,
-      s.cashPay,
-      JSON.stringify(r.delta),
-      r.journalId,
-      r.trace === null ? null : JSON.stringify(r.trace),
-      r.lines.map((l) => l.code),
-      r.lines.map((l) => l.class),
-      r.lines.map((l) => l.amount),
-      r.lines.map((l) => l.selfpayBp),
-      r.lines.map((l) => l.priceCapFen),
-      s.details.map((d) => d.fundPayType),
-      s.details.map((d) => d.amount),
-    ],
+         WITH ORDINALITY AS x(code, class, amount, bp, cap, seq))`;
+const FUND_ROWS_SQL = `INSERT INTO settlement_fund (psn_no, setl_id, fund_pay_type, amount)
+     SELECT s.psn_no, s.setl_id, f.t, f.a FROM s, unnest($38::text[], $39::bigint[]) AS f(t, a)`;
+
+function settlementParams(r: SettlementRow): unknown[] {
+  const s = r.settlement;
+  return [
+    r.psnNo,
+    r.setlId,
+    r.key,
+    r.hash,
+    r.mdtrtId,
+    r.scheme,
+    r.personType,
+    r.medType,
+    r.institution,
+    r.insuredArea,
+    r.careArea,
+    r.date,
+    r.packHash,
+    r.catalogueVersion,
+    s.medfeeSum,
+    s.ownPay,
+    s.overLimit,
+    s.preSelfPay,
+    s.inScope,
+    s.deductible,
+    s.poolPay,
+    s.poolRate,
+    s.largeAmountPay,
+    s.criticalIllnessPay,
+    s.assistancePay,
+    s.fundPaySum,
+    s.personPart,
+    s.accountPay,
+    s.cashPay,
+    JSON.stringify(r.delta),
+    r.journalId,
+    r.trace === null ? null : JSON.stringify(r.trace),
+    r.lines.map((l) => l.code),
+    r.lines.map((l) => l.class),
+    r.lines.map((l) => l.amount),
+    r.lines.map((l) => l.selfpayBp),
+    r.lines.map((l) => l.priceCapFen),
+    s.details.map((d) => d.fundPayType),
+    s.details.map((d) => d.amount),
+  ];
+}
+
+/** The settlement, its fee lines and its fund rows, in one statement. */
+export async function insertSettlement(tx: Sql, r: SettlementRow): Promise<void> {
+  await tx.query(`WITH ${SETTLEMENT_SQL} ${FUND_ROWS_SQL}`, settlementParams(r));
+}
+
+/**
+ * Everything a settlement writes but its journal, in one statement: the settlement with its lines
+ * and fund rows, the person-year's new totals ($40 year, $41 totals) and the answer stored under
+ * its idempotency key ($42), which the transaction must have claimed.
+ */
+export async function recordSettlement(
+  tx: Sql,
+  r: SettlementRow,
+  year: number,
+  totals: StoredTotals,
+  result: unknown,
+): Promise<void> {
+  await tx.query(
+    `WITH ${SETTLEMENT_SQL},
+     t AS (
+       INSERT INTO person_totals (psn_no, year, scheme, totals) VALUES ($1, $40, $6, $41::text::jsonb)
+       ON CONFLICT (psn_no, year, scheme) DO UPDATE SET totals = EXCLUDED.totals, updated_at = now()),
+     k AS (UPDATE idempotency SET result = $42::text::jsonb WHERE idem_key = $3)
+     ${FUND_ROWS_SQL}`,
+    [...settlementParams(r), year, JSON.stringify(totals), JSON.stringify(result)],
   );
 }
 

@@ -3,14 +3,12 @@ import { inputHash } from '../../common/hash.js';
 import { ServiceError } from '../../common/service-error.js';
 import type { Database, Sql } from '../../db/index.js';
 import { settle as calculate } from '../../domain/settlement/calculator.js';
-import type { Settlement, TraceEntry } from '../../domain/settlement/types.js';
+import type { Claim, Settlement, TraceEntry } from '../../domain/settlement/types.js';
 import { poolBook } from '../../fund/ledger/accounts.js';
-import { closedBooks } from '../../fund/ledger/repository.js';
 import { postJournal, reverseJournal } from '../../fund/ledger/service.js';
-import * as registry from '../../registry/lookup.js';
-import { packFor } from '../../registry/packs.js';
 import { settlementTransfers } from './postings.js';
 import { buildClaim, fromSlots, subtractDelta, toSlots, totalsDelta } from './claim.js';
+import { loadContext, type ClaimContext, type ContextRead } from './context.js';
 import * as repo from './repository.js';
 import {
   parseInput,
@@ -51,31 +49,23 @@ interface Computed {
   before: repo.SettlementRow['delta'];
   after: repo.SettlementRow['delta'];
   row: Omit<repo.SettlementRow, 'setlId' | 'key' | 'hash' | 'journalId' | 'settlement' | 'delta' | 'trace'>;
+  /** The books closed in the claim's month. */
+  closedBooks: string[];
 }
 
-/** Look up everything the claim needs and run the calculator; writes nothing. */
+/**
+ * Look up everything the claim needs and run the calculator, writing nothing but the key's claim
+ * and the totals row's lock when `read` asks for them; null when the key was taken already.
+ */
 async function compute(
   tx: Sql,
   request: ValidSettleRequest,
   opts: SettleOptions,
-  lock: boolean,
-): Promise<Computed> {
-  const person = await registry.findPerson(tx, request.psnNo);
-  const enrolment = await registry.enrolmentOn(tx, request.psnNo, request.date, request.scheme);
-  const institution = await registry.activeInstitution(tx, request.institution, request.date);
-  const versionId = await registry.catalogueVersionOn(tx, request.date);
-  const items = await registry.catalogueItems(
-    tx,
-    versionId,
-    [...new Set(request.lines.map((l) => l.code))],
-    request.date,
-  );
-  const pack = await packFor(tx, enrolment.areaCode, enrolment.scheme, request.date);
-  const year = Number(request.date.slice(0, 4));
-  const before = lock
-    ? await repo.lockTotals(tx, request.psnNo, year, enrolment.scheme, opts.lockTotals ?? true)
-    : await repo.readTotals(tx, request.psnNo, year, enrolment.scheme);
-  const accountBalance = enrolment.scheme === '310' ? await repo.accountBalance(tx, request.psnNo) : 0;
+  read: ContextRead,
+): Promise<Computed | null> {
+  const ctx = await loadContext(tx, request, read);
+  if (!ctx) return null;
+  const { person, enrolment, institution, items, pack, totals: before, accountBalance } = ctx;
   const claim = buildClaim({ request, person, enrolment, institution, items, accountBalance });
   const outcome = calculate(pack, claim, toSlots(pack, before), opts.explain ?? false);
   if (!outcome.ok) throw new ServiceError(outcome.error.code, outcome.error.message, outcome.error.path);
@@ -83,6 +73,7 @@ async function compute(
     request,
     before,
     after: fromSlots(pack, before, outcome.after),
+    closedBooks: ctx.closedBooks,
     result: {
       psnNo: request.psnNo,
       mdtrtId: request.mdtrtId,
@@ -92,26 +83,31 @@ async function compute(
       settlement: outcome.settlement,
       trace: outcome.trace,
     },
-    row: {
-      psnNo: request.psnNo,
-      mdtrtId: request.mdtrtId,
-      scheme: enrolment.scheme,
-      personType: enrolment.personType,
-      medType: request.medType,
-      institution: institution.code,
-      insuredArea: enrolment.areaCode,
-      careArea: institution.areaCode,
-      date: request.date,
-      packHash: pack.hash,
-      catalogueVersion: versionId,
-      lines: claim.fees.map((f) => ({
-        code: f.code,
-        class: f.catalogClass,
-        amount: f.amount,
-        selfpayBp: f.selfPayRate,
-        priceCapFen: f.priceCapTotal,
-      })),
-    },
+    row: rowOf(request, ctx, claim),
+  };
+}
+
+function rowOf(request: ValidSettleRequest, ctx: ClaimContext, claim: Claim): Computed['row'] {
+  const { enrolment, institution } = ctx;
+  return {
+    psnNo: request.psnNo,
+    mdtrtId: request.mdtrtId,
+    scheme: enrolment.scheme,
+    personType: enrolment.personType,
+    medType: request.medType,
+    institution: institution.code,
+    insuredArea: enrolment.areaCode,
+    careArea: institution.areaCode,
+    date: request.date,
+    packHash: ctx.pack.hash,
+    catalogueVersion: ctx.catalogueVersion,
+    lines: claim.fees.map((f) => ({
+      code: f.code,
+      class: f.catalogClass,
+      amount: f.amount,
+      selfpayBp: f.selfPayRate,
+      priceCapFen: f.priceCapTotal,
+    })),
   };
 }
 
@@ -122,7 +118,7 @@ export async function preSettle(
   opts: SettleOptions = {},
 ): Promise<Omit<SettleResult, 'setlId'>> {
   const request = parseInput(settleRequestSchema, input);
-  return (await compute(db, request, opts, false)).result;
+  return (await compute(db, request, opts, { totals: 'read' }))!.result;
 }
 
 /** Answer a key already used: the first result for the same input; a refusal for another. */
@@ -142,14 +138,35 @@ function newSetlId(date: string): string {
   return `${date.replaceAll('-', '')}${randomBytes(8).toString('hex')}`;
 }
 
-async function refuseClosed(tx: Sql, scheme: '310' | '390', date: string): Promise<void> {
-  const closed = await closedBooks(tx, [poolBook(scheme)], date.slice(0, 7));
-  if (closed.length > 0)
-    throw new ServiceError(
-      'PERIOD_CLOSED',
-      `period ${date.slice(0, 7)} is closed for ${closed[0]}`,
-      'setl_time',
-    );
+function refuseClosed(closedBooks: readonly string[], scheme: '310' | '390', date: string): void {
+  const book = poolBook(scheme);
+  if (closedBooks.includes(book))
+    throw new ServiceError('PERIOD_CLOSED', `period ${date.slice(0, 7)} is closed for ${book}`, 'setl_time');
+}
+
+/** The settlement's ledger journal (none when no fund money moves), under the key `settle:<key>`. */
+async function postSettlementJournal(
+  tx: Sql,
+  key: string,
+  c: Computed,
+): Promise<{ journalId: number } | null> {
+  const { request } = c;
+  const transfers = settlementTransfers(c.result.settlement, {
+    scheme: c.row.scheme as '310' | '390',
+    area: c.row.insuredArea,
+    institution: c.row.institution,
+    psnNo: request.psnNo,
+  });
+  if (transfers.length === 0) return null;
+  const journal = {
+    key: `settle:${key}`,
+    kind: 'settlement',
+    date: request.date,
+    memo: { psnNo: request.psnNo, mdtrtId: request.mdtrtId },
+    transfers,
+  };
+  // Our idempotency row for `key` is new in this transaction, so `settle:key` is too.
+  return postJournal(tx, journal, { keyClaimed: true });
 }
 
 /**
@@ -167,39 +184,24 @@ export async function settle(
   const { key, ...rest } = request;
   const hash = inputHash(rest);
   return db.transaction(async (tx) => {
-    if (!(await repo.claimKey(tx, key, 'settle', hash))) return replay<SettleResult>(tx, key, 'settle', hash);
-    const c = await compute(tx, request, opts, true);
-    const s = c.result.settlement;
-    await refuseClosed(tx, c.row.scheme as '310' | '390', request.date);
-    const transfers = settlementTransfers(s, {
-      scheme: c.row.scheme as '310' | '390',
-      area: c.row.insuredArea,
-      institution: c.row.institution,
-      psnNo: request.psnNo,
-    });
-    const journal = transfers.length
-      ? await postJournal(tx, {
-          key: `settle:${key}`,
-          kind: 'settlement',
-          date: request.date,
-          memo: { psnNo: request.psnNo, mdtrtId: request.mdtrtId },
-          transfers,
-        })
-      : null;
+    const totals = (opts.lockTotals ?? true) ? 'lock' : 'read';
+    const c = await compute(tx, request, opts, { totals, claim: { key, operation: 'settle', hash } });
+    if (!c) return replay<SettleResult>(tx, key, 'settle', hash);
+    refuseClosed(c.closedBooks, c.row.scheme as '310' | '390', request.date);
+    const journal = await postSettlementJournal(tx, key, c);
     const setlId = newSetlId(request.date);
-    await repo.insertSettlement(tx, {
+    const result: SettleResult = { setlId, ...c.result };
+    const row = {
       ...c.row,
       setlId,
       key,
       hash,
-      settlement: s,
+      settlement: c.result.settlement,
       delta: totalsDelta(c.before, c.after),
       journalId: journal?.journalId ?? null,
       trace: c.result.trace,
-    });
-    await repo.writeTotals(tx, request.psnNo, Number(request.date.slice(0, 4)), c.row.scheme, c.after);
-    const result: SettleResult = { setlId, ...c.result };
-    await repo.saveKeyResult(tx, key, result);
+    };
+    await repo.recordSettlement(tx, row, Number(request.date.slice(0, 4)), c.after, result);
     return result;
   });
 }
