@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { ServiceError } from '../common/service-error.js';
+import { MigrationError } from '../db/migrate.js';
 import { PackInvalid } from '../policy/compile.js';
 import { loadPack, PackNotFound, shippedPacks } from '../policy/load.js';
 import { runCalc } from './calc.js';
 import { addDatabaseCommands } from './db-commands.js';
+import { addDemoCommand } from './demo-command.js';
+import { addImportCommands } from './import-commands.js';
 import { UsageError } from './usage-error.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -57,6 +61,8 @@ function buildProgram(): Command {
       );
     });
   addDatabaseCommands(program);
+  addImportCommands(program);
+  addDemoCommand(program);
   return program;
 }
 
@@ -80,7 +86,11 @@ function reportFailure(e: unknown): number {
     process.stderr.write(`tongchou: ${e.message}\n`);
     return 2;
   }
-  if (e instanceof UsageError || e instanceof PackNotFound) {
+  if (e instanceof ServiceError) {
+    process.stderr.write(`tongchou: ${e.code}${e.path ? ` at ${e.path}` : ''}: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof UsageError || e instanceof PackNotFound || e instanceof MigrationError) {
     process.stderr.write(`tongchou: ${e.message}\n`);
     return 2;
   }

@@ -117,6 +117,7 @@ describe('policy check on the shipped packs', () => {
   it('exits 0 for every shipped pack, by id and by file', async () => {
     const packs = [...shippedPacks()];
     expect(packs.map(([id]) => id).sort()).toEqual([
+      'demo-city-2025',
       'nanchong-2017',
       'sanming-employee-2022',
       'shanxi-resident-2025',
