@@ -1,34 +1,106 @@
 // `npm run bench`: runs every benchmark, prints the figures, and with --record appends them,
-// with the date and the machine, to bench/RESULTS.md.
+// with the date and the machine, to bench/RESULTS.md. `--only <name>[,<name>…]` runs some alone
+// (calculator, cli, settle, ledger-check, enrol); `--quick` runs smaller sizes and records nothing.
+// The database benchmarks use BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { benchCalculator } from './calculator.js';
-import { benchCli } from './cli.js';
 
-const record = process.argv.includes('--record');
-const quick = process.argv.includes('--quick');
+const args = process.argv.slice(2);
+const record = args.includes('--record');
+const quick = args.includes('--quick');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter(Boolean) : null;
+const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function machine() {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 
+const n = (x) => x.toLocaleString('en');
+
+const BENCHMARKS = [
+  {
+    name: 'calculator',
+    title: 'calculator in-process',
+    async run() {
+      const { benchCalculator } = await import('./calculator.js');
+      return benchCalculator(quick ? { claims: 200_000, persons: 50_000, rounds: 1 } : {});
+    },
+    markdown: (
+      c,
+    ) => `Calculator in-process (${n(c.claims)} claims × ${c.feeLines} lines, ${n(c.persons)} persons, one core, median of rounds):
+**${n(c.claimsPerSecond)} claims/s** (${c.seconds} s); baseline loop (sum lines, total per person) ${c.baselineSeconds} s; ratio ${c.ratioToBaseline}× the baseline. Target ≥ 500,000 claims/s.`,
+  },
+  {
+    name: 'cli',
+    title: 'tongchou calc end to end',
+    async run() {
+      const { benchCli } = await import('./cli.js');
+      return benchCli(quick ? { claims: 50_000, rounds: 1, longClaims: 100_000 } : {});
+    },
+    markdown: (
+      c,
+    ) => `\`tongchou calc\` end to end (${n(c.claims)} claims, ${n(c.persons)} persons): **${c.calcSeconds} s** vs the JSON I/O floor ${c.floorSeconds} s in the same run: **${c.ratioToFloor}× the floor** (target ≤ 2×); ${n(c.calcClaimsPerSecond)} claims/s; peak RSS ${c.peakRssMb} MB (floor ${c.floorPeakRssMb} MB).
+Memory flat: ${n(c.longFile.claims)} claims over the same persons: ${c.longFile.seconds} s, peak RSS **${c.longFile.peakRssMb} MB** (target < 300 MB whatever the length).`,
+  },
+  {
+    name: 'settle',
+    title: 'online settlement vs pgbench on PostgreSQL',
+    async run() {
+      const { benchSettle } = await import('./settle.js');
+      return benchSettle({ url, ...(quick ? { seconds: 5 } : {}) });
+    },
+    markdown: (
+      s,
+    ) => `Online settlement on PostgreSQL (\`settle()\`, ${s.clients} clients in one process on a pool of ${s.clients}, ${s.lines}-line claims over ${n(s.world.persons)} insured in ${s.world.areas} areas, ${s.world.institutions} institutions, ${n(s.world.items)} catalogue items; ${s.statementsPerSettlement} statements a settlement; median of ${s.settleRuns.length} runs of ${s.seconds} s alternating with pgbench):
+**${n(s.settlementsPerSecond)} settlements/s** (runs ${s.settleRuns.join(', ')}; p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms; ${s.errors} errors) vs pgbench TPC-B (${s.clients} clients, scale 16) **${n(s.pgbenchTps)} tps** (runs ${s.pgbenchRuns.join(', ')}): **${s.ratioToPgbench}× pgbench**. Target ≥ 0.5×.`,
+  },
+  {
+    name: 'ledger-check',
+    title: 'ledger check over 1M settlements',
+    async run() {
+      const { benchLedgerCheck } = await import('./ledger-check.js');
+      return benchLedgerCheck({ url, ...(quick ? { settlements: 100_000 } : {}) });
+    },
+    markdown: (l) =>
+      `Ledger check (\`checkLedger\`) over the ledger of ${n(l.settlements)} settlements (${n(l.journals)} journals, ${n(l.postings)} postings, ${n(l.accounts)} accounts; filled in ${l.fillSeconds} s): **${l.checkSeconds} s**, ${l.problems} problems. Target < 30 s.`,
+  },
+  {
+    name: 'enrol',
+    title: 'bulk enrolment of 1M persons',
+    async run() {
+      const { benchBulkEnrol } = await import('./enrol.js');
+      return benchBulkEnrol({ url, ...(quick ? { persons: 100_000 } : {}) });
+    },
+    markdown: (e) =>
+      `Bulk enrolment (\`bulkEnrol\`) of ${n(e.persons)} new persons into a fresh schema: **${e.seconds} s** (${n(e.personsPerSecond)} persons/s)` +
+      (e.floorSeconds === undefined
+        ? ''
+        : `; the floor in the same run ${e.floorSeconds} s, ratio ${e.ratioToFloor}×`) +
+      '. Target < 60 s.',
+  },
+];
+
+const unknown = (only ?? []).filter((name) => !BENCHMARKS.some((b) => b.name === name));
+if (onlyAt >= 0 && (only.length === 0 || unknown.length > 0)) {
+  console.error(`--only takes one or more of ${BENCHMARKS.map((b) => b.name).join(', ')} (comma-separated)`);
+  process.exit(2);
+}
+
 const started = new Date();
-console.error('calculator in-process…');
-const calculator = await benchCalculator(quick ? { claims: 200_000, persons: 50_000, rounds: 1 } : {});
-console.log(JSON.stringify({ calculator }, null, 2));
-console.error('tongchou calc end to end…');
-const cli = await benchCli(quick ? { claims: 50_000, rounds: 1, longClaims: 100_000 } : {});
-console.log(JSON.stringify({ cli }, null, 2));
+const paragraphs = [];
+for (const b of BENCHMARKS.filter((x) => !only || only.includes(x.name))) {
+  console.error(`${b.title}…`);
+  const result = await b.run();
+  console.log(JSON.stringify({ [b.name]: result }, null, 2));
+  paragraphs.push(b.markdown(result));
+}
 
 const section = `
 ## ${started.toISOString().slice(0, 10)} — ${machine()}
 
-Calculator in-process (${calculator.claims.toLocaleString('en')} claims × ${calculator.feeLines} lines, ${calculator.persons.toLocaleString('en')} persons, one core, median of rounds):
-**${calculator.claimsPerSecond.toLocaleString('en')} claims/s** (${calculator.seconds} s); baseline loop (sum lines, total per person) ${calculator.baselineSeconds} s; ratio ${calculator.ratioToBaseline}× the baseline. Target ≥ 500,000 claims/s.
-
-\`tongchou calc\` end to end (${cli.claims.toLocaleString('en')} claims, ${cli.persons.toLocaleString('en')} persons): **${cli.calcSeconds} s** vs the JSON I/O floor ${cli.floorSeconds} s in the same run: **${cli.ratioToFloor}× the floor** (target ≤ 2×); ${cli.calcClaimsPerSecond.toLocaleString('en')} claims/s; peak RSS ${cli.peakRssMb} MB (floor ${cli.floorPeakRssMb} MB).
-Memory flat: ${cli.longFile.claims.toLocaleString('en')} claims over the same persons: ${cli.longFile.seconds} s, peak RSS **${cli.longFile.peakRssMb} MB** (target < 300 MB whatever the length).
+${paragraphs.join('\n\n')}
 `;
 mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./out/latest.md', import.meta.url), section);

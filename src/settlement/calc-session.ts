@@ -12,14 +12,16 @@ import { refusedLine, settledLine } from './result-output.js';
  * and scheme for the length of the run (specs/calc.md). Memory grows with persons, not claims.
  */
 export class CalcSession {
-  private readonly totals = new PersonTotals();
+  private readonly totals: PersonTotals;
   settled = 0;
   refused = 0;
 
   constructor(
     private readonly pack: CompiledPack,
     private readonly explain: boolean,
-  ) {}
+  ) {
+    this.totals = new PersonTotals(pack.slots.names.length);
+  }
 
   /** Settle one JSON line; returns the result line (a settlement or a refusal). */
   settleLine(text: string, lineNo: number): string {
@@ -54,10 +56,10 @@ export class CalcSession {
 
   /** Settle an already validated claim against the run's running totals. */
   settleClaim(claim: Claim, lineNo: number): string {
-    const entry = this.totals.entry(claim.psnNo, yearSchemeKey(claim.date, claim.scheme));
-    const outcome = settle(this.pack, claim, entry.totals, this.explain);
+    const row = this.totals.row(claim.psnNo, yearSchemeKey(claim.date, claim.scheme));
+    const outcome = settle(this.pack, claim, this.totals.totals(row), this.explain);
     if (!outcome.ok) return this.refuse(claim.claimId, lineNo, outcome.error);
-    this.totals.commit(entry, outcome.after);
+    this.totals.commit(row, outcome.after);
     this.settled++;
     return settledLine(claim.claimId, outcome.settlement, outcome.trace);
   }

@@ -1,22 +1,22 @@
 import { policyGap, Refusal } from '../errors.js';
-import { classifyArea } from '../policy/dimensions.js';
+import { classifyArea, DIMENSIONS } from '../policy/dimensions.js';
 import { ADMISSIONS_SLOT, type Benefit, type CompiledPack } from '../policy/model.js';
-import { dimIndex } from '../policy/table.js';
+import type { Fen } from '../money/money.js';
 import { splitFees } from './fees.js';
-import { LAYER_FUND_TYPE, payLayers } from './layers.js';
+import { LAYER_FUND_TYPE, payLayers, type LayerPays } from './layers.js';
 import {
-  limitByCaps,
-  poolBeforeCaps,
-  resolveRate,
-  takeDeductible,
+  benefitFor,
+  dayOf,
+  indexIn,
+  planOf,
+  type BenefitPlan,
   type ClaimContext,
-  type Counters,
-} from './pool.js';
+  type PackPlan,
+} from './plan.js';
+import { limitByCaps, poolBeforeCaps, resolveRate, takeDeductible, type Counters } from './pool.js';
 import { topRate } from './rates.js';
 import type { Accumulators, Claim, Settlement, SettleOutcome, TraceEntry } from './types.js';
 
-const POOL_FUND_TYPE = { '310': '310100', '390': '390100' } as const;
-const LAYER_KINDS = ['largeAmount', 'criticalIllness', 'assistance'] as const;
 const NO_LAYER_PAYS = Object.freeze({ largeAmount: 0, criticalIllness: 0, assistance: 0 });
 
 /**
@@ -31,9 +31,12 @@ export function settle(
 ): SettleOutcome {
   const trace: TraceEntry[] | null = explain ? [] : null;
   try {
-    const benefit = findBenefit(pack, claim);
+    const plan = planOf(pack);
+    const day = dayOf(claim.date);
+    const found = findBenefit(pack, plan, claim, day);
+    const benefit = found.benefit;
     const acc = startingCounters(pack, before, claim, benefit);
-    const ctx = claimContext(pack, claim, trace);
+    const ctx = claimContext(pack, plan, claim, day, trace);
     trace?.push({
       step: 'benefit',
       param: benefit.path,
@@ -41,7 +44,7 @@ export function settle(
       pack: pack.label,
       note: `${benefit.id}: ${benefit.name}`,
     });
-    const settlement = compute(ctx, benefit, acc);
+    const settlement = compute(ctx, found, acc);
     if (claim.medType === '21') acc[ADMISSIONS_SLOT]! += 1;
     if (trace) for (const entry of trace) entry.pack ??= pack.label;
     return { ok: true, settlement, after: acc, trace };
@@ -51,7 +54,7 @@ export function settle(
   }
 }
 
-function compute(ctx: ClaimContext, benefit: Benefit, acc: Counters): Settlement {
+function compute(ctx: ClaimContext, benefit: BenefitPlan, acc: Counters): Settlement {
   const { claim } = ctx;
   const fees = splitFees(claim.fees, ctx.trace);
   const deductible = takeDeductible(ctx, benefit, acc, fees.inScope);
@@ -67,10 +70,6 @@ function compute(ctx: ClaimContext, benefit: Benefit, acc: Counters): Settlement
   const personPart = fees.total - fundPaySum;
   const accountPay =
     claim.scheme === '310' && claim.useAccount ? Math.min(claim.accountBalance, personPart) : 0;
-  const details: Settlement['details'] = [{ fundPayType: POOL_FUND_TYPE[claim.scheme], amount: poolPay }];
-  for (const kind of LAYER_KINDS) {
-    if (layers[kind] > 0) details.push({ fundPayType: LAYER_FUND_TYPE[kind], amount: layers[kind] });
-  }
   if (accountPay > 0) {
     ctx.trace?.push({
       step: 'account',
@@ -102,30 +101,41 @@ function compute(ctx: ClaimContext, benefit: Benefit, acc: Counters): Settlement
     accountPay,
     cashPay: personPart - accountPay,
     balance: claim.accountBalance - accountPay,
-    details,
+    details: fundDetails(claim, poolPay, layers),
   };
 }
 
-function findBenefit(pack: CompiledPack, claim: Claim): Benefit {
-  if (claim.date < pack.validFrom) {
+/**
+ * The payment of each fund: the pool's, then each layer that paid. Written out field by field:
+ * reading an object by a varying key ("310", a layer kind) is a slow, megamorphic lookup.
+ * The scheme is 310 or 390 here (no benefit is found for any other).
+ */
+function fundDetails(claim: Claim, poolPay: Fen, layers: LayerPays): Settlement['details'] {
+  const pool = claim.scheme === '310' ? '310100' : '390100';
+  const details: Settlement['details'] = [{ fundPayType: pool, amount: poolPay }];
+  if (layers.largeAmount > 0)
+    details.push({ fundPayType: LAYER_FUND_TYPE.largeAmount, amount: layers.largeAmount });
+  if (layers.criticalIllness > 0)
+    details.push({ fundPayType: LAYER_FUND_TYPE.criticalIllness, amount: layers.criticalIllness });
+  if (layers.assistance > 0)
+    details.push({ fundPayType: LAYER_FUND_TYPE.assistance, amount: layers.assistance });
+  return details;
+}
+
+function findBenefit(pack: CompiledPack, plan: PackPlan, claim: Claim, day: number): BenefitPlan {
+  if (isBefore(day, claim.date, plan.validFrom, pack.validFrom)) {
     throw policyGap(
       'validFrom',
       `pack ${pack.id} starts on ${pack.validFrom}; the claim is dated ${claim.date}`,
     );
   }
-  if (pack.validUntil !== null && claim.date >= pack.validUntil) {
+  if (pack.validUntil !== null && !isBefore(day, claim.date, plan.validUntil!, pack.validUntil)) {
     throw policyGap(
       'validUntil',
       `pack ${pack.id} ended on ${pack.validUntil}; the claim is dated ${claim.date}`,
     );
   }
-  let benefit: Benefit | undefined;
-  for (const b of pack.benefits) {
-    if (b.schemes.includes(claim.scheme) && b.medTypes.includes(claim.medType)) {
-      benefit = b;
-      break;
-    }
-  }
+  const benefit = benefitFor(plan, claim);
   if (!benefit) {
     throw policyGap(
       'benefits',
@@ -133,6 +143,11 @@ function findBenefit(pack: CompiledPack, claim: Claim): Benefit {
     );
   }
   return benefit;
+}
+
+/** date < other, as numbers (YYYYMMDD) when both are written YYYY-MM-DD, else as text. */
+function isBefore(day: number, date: string, otherDay: number, other: string): boolean {
+  return day > 0 && otherDay > 0 ? day < otherDay : date < other;
 }
 
 /** A copy of the totals to work on, laid out by the pack; a claim's `prior` replaces its benefit's. */
@@ -157,22 +172,28 @@ function startingCounters(
  * The claim with its position on the dimensions the pack's tables use (the others stay -1, never
  * read): one object serves as context and index.
  */
-function claimContext(pack: CompiledPack, claim: Claim, trace: TraceEntry[] | null): ClaimContext {
-  const used = pack.dimsUsed;
-  const area = used.has('area')
-    ? classifyArea(pack.poolingLevel, claim.personArea, claim.careArea)
-    : undefined;
+function claimContext(
+  pack: CompiledPack,
+  plan: PackPlan,
+  claim: Claim,
+  day: number,
+  trace: TraceEntry[] | null,
+): ClaimContext {
+  const uses = plan.uses;
+  const area = uses.area ? classifyArea(pack.poolingLevel, claim.personArea, claim.careArea) : undefined;
   return {
-    scheme: used.has('scheme') ? dimIndex('scheme', claim.scheme) : -1,
-    personType: used.has('personType') ? dimIndex('personType', claim.personType) : -1,
-    medType: used.has('medType') ? dimIndex('medType', claim.medType) : -1,
-    level: used.has('level') ? dimIndex('level', claim.level) : -1,
-    priceClass: used.has('priceClass') ? dimIndex('priceClass', claim.priceClass) : -1,
-    area: area === undefined ? -1 : dimIndex('area', area),
+    scheme: uses.scheme ? indexIn(DIMENSIONS.scheme, claim.scheme) : -1,
+    personType: uses.personType ? indexIn(DIMENSIONS.personType, claim.personType) : -1,
+    medType: uses.medType ? indexIn(DIMENSIONS.medType, claim.medType) : -1,
+    level: uses.level ? indexIn(DIMENSIONS.level, claim.level) : -1,
+    priceClass: uses.priceClass ? indexIn(DIMENSIONS.priceClass, claim.priceClass) : -1,
+    area: area === undefined ? -1 : indexIn(DIMENSIONS.area, area),
     familyDoctor: claim.familyDoctor ? 0 : 1,
     assistance: claim.assistance ? 0 : 1,
     pack,
+    plan,
     claim,
+    day,
     trace,
   };
 }

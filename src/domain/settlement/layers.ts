@@ -1,7 +1,7 @@
 import { mulDivRoundHalfUp, type Fen } from '../money/money.js';
 import type { Layer, LayerKind } from '../policy/model.js';
-import { lookup, versionAt } from '../policy/table.js';
-import type { ClaimContext, Counters } from './pool.js';
+import { lookupOn, versionOn, type ClaimContext } from './plan.js';
+import type { Counters } from './pool.js';
 import { applyRateRule } from './rates.js';
 import type { Claim } from './types.js';
 
@@ -29,12 +29,12 @@ export const LAYER_FUND_TYPE: Record<LayerKind, string> = {
  */
 export function payLayers(ctx: ClaimContext, acc: Counters, pool: PoolOutcome): LayerPays {
   const pays: LayerPays = { largeAmount: 0, criticalIllness: 0, assistance: 0 };
-  for (const layer of ctx.pack.layers) {
+  for (const { layer, table } of ctx.plan.layers) {
     if (!layerApplies(layer, ctx.claim)) continue;
-    const cells = versionAt(layer.table, ctx.claim.date);
+    const cells = versionOn(table, ctx);
     if (!cells) continue; // not in force on this date: as if the pack had no such layer
     const claimBase = layerBase(layer.kind, pool, pays);
-    const rule = lookup(layer.table, ctx, ctx.claim.date);
+    const rule = lookupOn(table, ctx);
     const before = acc[layer.baseSlot]!;
     const after = before + claimBase;
     const f = (x: Fen) => applyRateRule(rule.value.rate, Math.max(0, x - rule.value.threshold));

@@ -1,27 +1,13 @@
 import { policyGap } from '../errors.js';
 import type { Fen } from '../money/money.js';
 import { formatRate } from '../money/rate.js';
-import {
-  ADMISSIONS_SLOT,
-  type Benefit,
-  type CompiledPack,
-  type Modifier,
-  type NthAdmission,
-  type RateRule,
-} from '../policy/model.js';
-import { lookup, type DimIndex } from '../policy/table.js';
+import { ADMISSIONS_SLOT, type Modifier, type NthAdmission, type RateRule } from '../policy/model.js';
+import { lookupOn, type BenefitPlan, type ClaimContext } from './plan.js';
 import { addToRule, applyRateRule } from './rates.js';
 import type { Claim, TraceEntry } from './types.js';
 
 /** The counters of the claim's person-year, being updated (see Accumulators). */
 export type Counters = number[];
-
-/** A claim being settled; it is also the claim's position on every dimension (DimIndex). */
-export interface ClaimContext extends DimIndex {
-  pack: CompiledPack;
-  claim: Claim;
-  trace: TraceEntry[] | null;
-}
 
 /** Add a trace entry. Callers guard with `if (ctx.trace)` so nothing is built when not explaining. */
 function note(ctx: ClaimContext, entry: TraceEntry): void {
@@ -29,7 +15,8 @@ function note(ctx: ClaimContext, entry: TraceEntry): void {
 }
 
 /** Step 2: the deductible taken from the in-scope amount, from what remains of it. */
-export function takeDeductible(ctx: ClaimContext, b: Benefit, acc: Counters, inScope: Fen): Fen {
+export function takeDeductible(ctx: ClaimContext, plan: BenefitPlan, acc: Counters, inScope: Fen): Fen {
+  const b = plan.benefit;
   const d = b.deductible;
   if (!d)
     throw policyGap(`${b.path}.deductible`, `the source does not state a deductible for ${b.name} (${b.id})`);
@@ -68,12 +55,12 @@ export function takeDeductible(ctx: ClaimContext, b: Benefit, acc: Counters, inS
         note: `admission no. ${admissionNo} of the year`,
       });
   } else {
-    if (!d.table)
+    if (!plan.deductible)
       throw policyGap(
         `${b.path}.deductible`,
         `the source does not state the deductible for ${b.name} (${b.id})`,
       );
-    const found = lookup(d.table, ctx, claim.date);
+    const found = lookupOn(plan.deductible, ctx);
     amount = found.value;
     if (ctx.trace)
       note(ctx, {
@@ -101,7 +88,8 @@ export function takeDeductible(ctx: ClaimContext, b: Benefit, acc: Counters, inS
 }
 
 /** Step 3a: the rate for this claim: the table's value, then disease and age modifiers. */
-export function resolveRate(ctx: ClaimContext, b: Benefit): RateRule {
+export function resolveRate(ctx: ClaimContext, plan: BenefitPlan): RateRule {
+  const b = plan.benefit;
   const active =
     b.modifiers.length === 0 ? b.modifiers : b.modifiers.filter((m) => modifierApplies(m, ctx.claim));
   const sets = active.length === 0 ? active : active.filter((m) => m.effect.kind === 'set');
@@ -117,12 +105,12 @@ export function resolveRate(ctx: ClaimContext, b: Benefit): RateRule {
       });
     return { kind: 'flat', rate: best.effect.rate };
   }
-  if (!b.rate)
+  if (!plan.rate)
     throw policyGap(
       `${b.path}.rate`,
       `the source does not state the pool's payment rate for ${b.name} (${b.id})`,
     );
-  const found = lookup(b.rate, ctx, ctx.claim.date);
+  const found = lookupOn(plan.rate, ctx);
   let rule = found.value;
   if (ctx.trace)
     note(ctx, {
@@ -153,7 +141,8 @@ function modifierApplies(m: Modifier, claim: Claim): boolean {
 }
 
 /** Step 3b: the pool's payment before caps: amount × rate, rounded once, half up. */
-export function poolBeforeCaps(ctx: ClaimContext, b: Benefit, base: Fen, rule: RateRule): Fen {
+export function poolBeforeCaps(ctx: ClaimContext, plan: BenefitPlan, base: Fen, rule: RateRule): Fen {
+  const b = plan.benefit;
   if (!b.caps)
     throw policyGap(`${b.path}.caps`, `the source does not state an annual cap for ${b.name} (${b.id})`);
   const uncapped = applyRateRule(rule, base);
@@ -169,11 +158,12 @@ export function poolBeforeCaps(ctx: ClaimContext, b: Benefit, base: Fen, rule: R
 }
 
 /** Step 3c: the pool's payment limited by what remains of every cap the benefit uses. */
-export function limitByCaps(ctx: ClaimContext, b: Benefit, acc: Counters, uncapped: Fen): Fen {
+export function limitByCaps(ctx: ClaimContext, plan: BenefitPlan, acc: Counters, uncapped: Fen): Fen {
+  const b = plan.benefit;
   const caps = b.caps ?? [];
   let pay = uncapped;
   for (let i = 0; i < caps.length; i++) {
-    const cap = lookup(b.capTables[i]!, ctx, ctx.claim.date);
+    const cap = lookupOn(plan.caps[i]!, ctx);
     const paid = acc[b.capSlots[i]!]!;
     const remaining = Math.max(0, cap.value - paid);
     if (remaining < pay) {
