@@ -16,7 +16,7 @@ function collidingPair(): [string, string] {
 }
 
 describe('person totals', () => {
-  it('keeps each person-year apart and returns what was committed, like a Map (through growth)', () => {
+  it('keeps each person-year apart and returns what was committed, like a Map (growth, overflow rows)', () => {
     const psnNo = fc.oneof(
       fc.integer({ min: 0, max: 3000 }).map((n) => `P${n}`),
       fc.string({ minLength: 1, maxLength: 64, unit: 'grapheme' }),
@@ -55,8 +55,9 @@ describe('person totals', () => {
     expect(store.totals(store.row(a, 2022310))).toEqual([1, 2, 3]);
   });
 
-  it('refuses counters of another width rather than dropping some', () => {
+  it('refuses counters of another width rather than dropping some, and a key of 0', () => {
     const store = new PersonTotals(WIDTH);
     expect(() => store.commit(store.row('P1', 2022310), [1, 2])).toThrow(/3 counters/);
+    expect(() => store.row('P1', 0)).toThrow(/positive/);
   });
 });

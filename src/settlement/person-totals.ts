@@ -10,65 +10,71 @@ export function yearSchemeKey(date: string, scheme: string): number {
   return year * 1000 + (scheme === '310' ? 310 : 390);
 }
 
-// A person's cell in the hash table: the person number's hash, where its characters start in
-// `chars` (+1, so that 0 marks an empty cell), its length, and the person's most recent row.
-const CELL = 4;
-const HASH = 0;
-const KEY_AT = 1;
-const KEY_LENGTH = 2;
-const FIRST_ROW = 3;
-// A row (one person, policy year and scheme): the year-scheme key, the person's next row (-1:
-// none), then the counters.
-const ROW_KEY = 0;
-const ROW_NEXT = 1;
-const ROW_HEADER = 2;
+// A cell of the hash table: the person number's hash and where the person's record starts in the
+// arena, plus one (0 marks an empty cell).
+const CELL = 2;
+// A person's record in the arena, in float64s: the person number's length, the first overflow
+// row (-1: none), the number's UTF-16 units four to a float64, then INLINE_ROWS rows. A row is a
+// (year, scheme) key (0: not used yet) and the counters; an overflow row is preceded by the next
+// overflow row. Two rows inline: a run usually spans one or two policy years of one scheme.
+const LENGTH = 0;
+const OVERFLOW = 1;
+const KEY = 2;
+const INLINE_ROWS = 2;
 
 /**
  * Each person's running totals per policy year and scheme, for the length of a run.
  *
- * With a million claims over hundreds of thousands of persons, the time goes into cache misses,
- * not arithmetic: a Map keyed by person number, an entry object and a counters array per
- * person-year cost about six scattered reads per claim and leave a million small objects for the
- * garbage collector. Here everything lives in a few typed arrays: an open-addressing table whose
- * cell holds the hash, the key's place and the first row, the keys' characters side by side (to
- * tell persons with the same hash apart, exactly), and one arena of fixed-width rows.
- * A lookup reads a cell, the key and the row; nothing is allocated once the arrays have grown.
+ * With a million claims over hundreds of thousands of persons, the time goes into reading memory
+ * at random places, not into arithmetic: a Map keyed by person number, an entry object and a
+ * counters array per person-year cost about six scattered reads per claim (each a cache and TLB
+ * miss) and leave a million small objects for the garbage collector. Here a lookup reads two
+ * places: a cell of an open-addressing table (hash, record), and the person's record, which holds
+ * the person number (to tell persons with the same hash apart, exactly) next to the counters.
+ * Both live in typed arrays: nothing is allocated per claim once they have grown. Counters are
+ * float64s, as JS numbers are, so whole fen stay exact. A row is named by where its counters
+ * start in the arena.
  */
 export class PersonTotals {
   private cells = new Int32Array(1024 * CELL);
   private mask = 1023;
   private persons = 0;
-  private chars = new Uint16Array(16 * 1024);
-  private charsUsed = 0;
-  private rows: Float64Array;
-  private rowCount = 0;
-  private readonly stride: number;
+  private f64 = new Float64Array(16 * 1024);
+  /** The same memory, for the person numbers' UTF-16 units. */
+  private u16 = new Uint16Array(this.f64.buffer);
+  private used = 0;
+  private readonly rowSize: number;
   /** What `totals` returns: settle copies its input, so one array serves every claim. */
   private readonly scratch: number[];
 
   /** `width`: the counters of a person-year, i.e. the pack's `slots.names.length`. */
   constructor(private readonly width: number) {
-    this.stride = ROW_HEADER + width;
-    this.rows = new Float64Array(1024 * this.stride);
+    this.rowSize = 1 + width;
     this.scratch = new Array<number>(width).fill(0);
   }
 
   /** The row of this person and (year, scheme), created with zero counters if there is none. */
   row(psnNo: string, key: number): number {
+    if (!(key > 0)) throw new Error(`a (year, scheme) key must be a positive number, not ${key}`);
     const hash = hashOf(psnNo);
-    let at = this.find(psnNo, hash);
-    if (this.cells[at + KEY_AT] === 0) at = this.addPerson(psnNo, hash);
-    const rows = this.rows;
-    for (let r = this.cells[at + FIRST_ROW]!; r >= 0; r = rows[r * this.stride + ROW_NEXT]!) {
-      if (rows[r * this.stride + ROW_KEY] === key) return r;
+    let record = this.find(psnNo, hash);
+    if (record < 0) record = this.addPerson(psnNo, hash);
+    const f64 = this.f64;
+    let at = record + KEY + keyUnits(psnNo.length);
+    for (let i = 0; i < INLINE_ROWS; i++, at += this.rowSize) {
+      if (f64[at] === key) return at + 1;
+      if (f64[at] === 0) {
+        f64[at] = key;
+        return at + 1;
+      }
     }
-    return this.addRow(at, key);
+    for (let o = f64[record + OVERFLOW]!; o >= 0; o = f64[o]!) if (f64[o + 1] === key) return o + 2;
+    return this.addOverflow(record, key);
   }
 
   /** A row's counters, as `settle` takes them; the array is reused by the next call. */
   totals(row: number): Accumulators {
-    const from = row * this.stride + ROW_HEADER;
-    for (let i = 0; i < this.width; i++) this.scratch[i] = this.rows[from + i]!;
+    for (let i = 0; i < this.width; i++) this.scratch[i] = this.f64[row + i]!;
     return this.scratch;
   }
 
@@ -77,44 +83,69 @@ export class PersonTotals {
     if (after.length !== this.width) {
       throw new Error(`person totals hold ${this.width} counters, the settlement gave ${after.length}`);
     }
-    const to = row * this.stride + ROW_HEADER;
-    for (let i = 0; i < this.width; i++) this.rows[to + i] = after[i]!;
+    for (let i = 0; i < this.width; i++) this.f64[row + i] = after[i]!;
   }
 
-  /** The cell of this person number, or the empty cell where it would go. */
+  /** The record of this person number, or -1. */
   private find(psnNo: string, hash: number): number {
     const cells = this.cells;
     for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
-      const at = i * CELL;
-      const keyAt = cells[at + KEY_AT]!;
-      if (keyAt === 0) return at;
-      if (cells[at + HASH] === hash && this.keyIs(keyAt - 1, cells[at + KEY_LENGTH]!, psnNo)) return at;
+      const record = cells[i * CELL + 1]! - 1;
+      if (record < 0) return -1;
+      if (cells[i * CELL] === hash && this.keyIs(record, psnNo)) return record;
     }
   }
 
-  private keyIs(from: number, length: number, psnNo: string): boolean {
-    if (length !== psnNo.length) return false;
-    for (let i = 0; i < length; i++) if (this.chars[from + i] !== psnNo.charCodeAt(i)) return false;
+  private keyIs(record: number, psnNo: string): boolean {
+    if (this.f64[record + LENGTH] !== psnNo.length) return false;
+    const from = (record + KEY) * 4;
+    for (let i = 0; i < psnNo.length; i++) if (this.u16[from + i] !== psnNo.charCodeAt(i)) return false;
     return true;
   }
 
-  /** Store a new person's number and give it a cell (with no rows yet); returns the cell. */
+  /** A record for a new person (no rows used yet), and a cell pointing to it. */
   private addPerson(psnNo: string, hash: number): number {
+    const record = this.allocate(KEY + keyUnits(psnNo.length) + INLINE_ROWS * this.rowSize);
+    this.f64[record + LENGTH] = psnNo.length;
+    this.f64[record + OVERFLOW] = -1;
+    const from = (record + KEY) * 4;
+    for (let i = 0; i < psnNo.length; i++) this.u16[from + i] = psnNo.charCodeAt(i);
     // At most half full, so that probe sequences stay short.
     if ((this.persons + 1) * 2 > this.mask + 1) this.growCells();
-    const at = this.find(psnNo, hash);
-    if (this.charsUsed + psnNo.length > this.chars.length) {
-      this.chars = grown(this.chars, this.charsUsed + psnNo.length);
-    }
-    const from = this.charsUsed;
-    for (let i = 0; i < psnNo.length; i++) this.chars[from + i] = psnNo.charCodeAt(i);
-    this.charsUsed += psnNo.length;
     this.persons++;
-    this.cells[at + HASH] = hash;
-    this.cells[at + KEY_AT] = from + 1;
-    this.cells[at + KEY_LENGTH] = psnNo.length;
-    this.cells[at + FIRST_ROW] = -1;
+    this.place(hash, record);
+    return record;
+  }
+
+  /** A row beyond the inline ones, first in the person's overflow chain. */
+  private addOverflow(record: number, key: number): number {
+    const o = this.allocate(2 + this.width);
+    this.f64[o] = this.f64[record + OVERFLOW]!;
+    this.f64[o + 1] = key;
+    this.f64[record + OVERFLOW] = o;
+    return o + 2;
+  }
+
+  /** `size` float64s at the end of the arena (zero), doubling it when full. */
+  private allocate(size: number): number {
+    const at = this.used;
+    if (at + size > this.f64.length) {
+      let length = this.f64.length * 2;
+      while (length < at + size) length *= 2;
+      const f64 = new Float64Array(length);
+      f64.set(this.f64);
+      this.f64 = f64;
+      this.u16 = new Uint16Array(f64.buffer);
+    }
+    this.used = at + size;
     return at;
+  }
+
+  private place(hash: number, record: number): void {
+    let i = hash & this.mask;
+    while (this.cells[i * CELL + 1] !== 0) i = (i + 1) & this.mask;
+    this.cells[i * CELL] = hash;
+    this.cells[i * CELL + 1] = record + 1;
   }
 
   /** Double the table, moving each cell to its place by its stored hash. */
@@ -122,25 +153,15 @@ export class PersonTotals {
     const old = this.cells;
     this.mask = this.mask * 2 + 1;
     this.cells = new Int32Array((this.mask + 1) * CELL);
-    for (let from = 0; from < old.length; from += CELL) {
-      if (old[from + KEY_AT] === 0) continue;
-      let i = old[from + HASH]! & this.mask;
-      while (this.cells[i * CELL + KEY_AT] !== 0) i = (i + 1) & this.mask;
-      this.cells.set(old.subarray(from, from + CELL), i * CELL);
+    for (let at = 0; at < old.length; at += CELL) {
+      if (old[at + 1] !== 0) this.place(old[at]!, old[at + 1]! - 1);
     }
   }
+}
 
-  /** A new row of zero counters for (year, scheme), put first in the person's chain. */
-  private addRow(at: number, key: number): number {
-    const row = this.rowCount++;
-    if ((row + 1) * this.stride > this.rows.length) {
-      this.rows = grown(this.rows, (row + 1) * this.stride);
-    }
-    this.rows[row * this.stride + ROW_KEY] = key;
-    this.rows[row * this.stride + ROW_NEXT] = this.cells[at + FIRST_ROW]!;
-    this.cells[at + FIRST_ROW] = row;
-    return row;
-  }
+/** Float64s taken by a person number of this length (four UTF-16 units each). */
+function keyUnits(length: number): number {
+  return (length + 3) >> 2;
 }
 
 /** A person number's hash: FNV-1a over its UTF-16 units, then mixed so the low bits vary. */
@@ -150,13 +171,4 @@ export function hashOf(s: string): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   return h ^ (h >>> 13);
-}
-
-/** A copy of a typed array at least `needed` long (doubling), the rest zero. */
-function grown<T extends Uint16Array | Float64Array>(a: T, needed: number): T {
-  let length = a.length * 2;
-  while (length < needed) length *= 2;
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a);
-  return b;
 }
