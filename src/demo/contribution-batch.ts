@@ -18,7 +18,8 @@ import {
 import { postJournal, type Transfer } from '../fund/ledger/service.js';
 import { DEMO_PROVINCIAL_AVERAGE_MONTHLY_WAGE_FEN } from './city.js';
 import type { DemoPerson } from './population.js';
-import { insertContributions, type ContributionInsert } from './repository.js';
+import { copyContributions } from '../fund/contribution-repository.js';
+import type { ContributionInsert } from './repository.js';
 
 /**
  * A month's contributions of one area collected in bulk, as an employer's monthly collection is:
@@ -175,7 +176,7 @@ export async function recordBatch(tx: Sql, b: Batch, pack: CompiledPack): Promis
     memo: { area: b.area, period: b.period, persons: rows.length, pack: pack.label },
     transfers: transfers.filter((t) => t.amount > 0),
   });
-  return insertContributions(
+  return copyContributions(
     tx,
     rows.map((r) => ({ ...r, journalId: posted.journalId })),
   );

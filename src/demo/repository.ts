@@ -1,3 +1,4 @@
+import type { ContributionRow } from '../fund/contribution-repository.js';
 import type { Sql } from '../db/index.js';
 
 /** The demo's own SQL: whether the city is there, and what the summary reads of the ledger. */
@@ -67,65 +68,5 @@ export async function bookNames(db: Sql): Promise<Map<string, string>> {
 }
 
 /** A contribution row as the contribution table holds it, before its journal is known. */
-export interface ContributionInsert {
-  psnNo: string;
-  kind: 'employee-monthly' | 'retiree-account' | 'resident-annual';
-  period: string;
-  scheme: '310' | '390';
-  areaCode: string;
-  empNo: string | null;
-  baseFen: number | null;
-  employerFen: number;
-  employeeFen: number;
-  subsidyFen: number;
-  poolFen: number;
-  accountFen: number;
-  packHash: string;
-  idemKey: string;
-}
-
-const CONTRIBUTION_COLUMNS = [
-  'psn_no',
-  'kind',
-  'period',
-  'scheme',
-  'area_code',
-  'emp_no',
-  'base_fen',
-  'employer_fen',
-  'employee_fen',
-  'subsidy_fen',
-  'pool_fen',
-  'account_fen',
-  'pack_hash',
-  'idem_key',
-  'journal_id',
-];
-
-/** Load contribution rows with COPY; a person's second row of a kind and period fails the whole load. */
-export async function insertContributions(
-  tx: Sql,
-  rows: readonly (ContributionInsert & { journalId: number })[],
-): Promise<number> {
-  return tx.copyRows(
-    'contribution',
-    CONTRIBUTION_COLUMNS,
-    rows.map((r) => [
-      r.psnNo,
-      r.kind,
-      r.period,
-      r.scheme,
-      r.areaCode,
-      r.empNo,
-      r.baseFen,
-      r.employerFen,
-      r.employeeFen,
-      r.subsidyFen,
-      r.poolFen,
-      r.accountFen,
-      r.packHash,
-      r.idemKey,
-      r.journalId,
-    ]),
-  );
-}
+/** A contribution row before its journal is posted. */
+export type ContributionInsert = Omit<ContributionRow, 'journalId'>;

@@ -20,38 +20,6 @@ export interface ContributionRow {
   journalId: number;
 }
 
-/**
- * Claim an idempotency key for an operation, first thing in the writing transaction: a concurrent
- * claim of the same key waits for ours to commit or roll back. False when the key is taken.
- */
-export async function claimKey(tx: Sql, key: string, operation: string, hash: string): Promise<boolean> {
-  const rows = await tx.query(
-    `INSERT INTO idempotency (idem_key, operation, input_hash) VALUES ($1, $2, $3)
-     ON CONFLICT (idem_key) DO NOTHING RETURNING idem_key`,
-    [key, operation, hash],
-  );
-  return rows.length === 1;
-}
-
-export async function findKey(
-  tx: Sql,
-  key: string,
-): Promise<{ operation: string; input_hash: string; result: unknown } | undefined> {
-  const [row] = await tx.query<{ operation: string; input_hash: string; result: unknown }>(
-    'SELECT operation, input_hash, result FROM idempotency WHERE idem_key = $1',
-    [key],
-  );
-  return row;
-}
-
-/** The result as JSON text cast in SQL: a server driver would otherwise store the text as a JSON string. */
-export async function saveKeyResult(tx: Sql, key: string, result: unknown): Promise<void> {
-  await tx.query('UPDATE idempotency SET result = $2::text::jsonb WHERE idem_key = $1', [
-    key,
-    JSON.stringify(result),
-  ]);
-}
-
 export async function contributionExists(
   tx: Sql,
   psnNo: string,
@@ -67,29 +35,56 @@ export async function contributionExists(
 }
 
 /** Insert a contribution; false when the person already has one of this kind for the period. */
+const CONTRIBUTION_COLUMNS = [
+  'psn_no',
+  'kind',
+  'period',
+  'scheme',
+  'area_code',
+  'emp_no',
+  'base_fen',
+  'employer_fen',
+  'employee_fen',
+  'subsidy_fen',
+  'pool_fen',
+  'account_fen',
+  'pack_hash',
+  'idem_key',
+  'journal_id',
+] as const;
+
+/** A row's values in the order of CONTRIBUTION_COLUMNS. */
+function contributionValues(r: ContributionRow): unknown[] {
+  return [
+    r.psnNo,
+    r.kind,
+    r.period,
+    r.scheme,
+    r.areaCode,
+    r.empNo,
+    r.baseFen,
+    r.employerFen,
+    r.employeeFen,
+    r.subsidyFen,
+    r.poolFen,
+    r.accountFen,
+    r.packHash,
+    r.idemKey,
+    r.journalId,
+  ];
+}
+
 export async function insertContribution(tx: Sql, r: ContributionRow): Promise<boolean> {
+  const placeholders = CONTRIBUTION_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
   const rows = await tx.query(
-    `INSERT INTO contribution (psn_no, kind, period, scheme, area_code, emp_no, base_fen, employer_fen,
-       employee_fen, subsidy_fen, pool_fen, account_fen, pack_hash, idem_key, journal_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+    `INSERT INTO contribution (${CONTRIBUTION_COLUMNS.join(', ')}) VALUES (${placeholders})
      ON CONFLICT (psn_no, kind, period) DO NOTHING RETURNING psn_no`,
-    [
-      r.psnNo,
-      r.kind,
-      r.period,
-      r.scheme,
-      r.areaCode,
-      r.empNo,
-      r.baseFen,
-      r.employerFen,
-      r.employeeFen,
-      r.subsidyFen,
-      r.poolFen,
-      r.accountFen,
-      r.packHash,
-      r.idemKey,
-      r.journalId,
-    ],
+    contributionValues(r),
   );
   return rows.length === 1;
+}
+
+/** Load many contribution rows with COPY; a person's second row of a kind and period fails the whole load. */
+export async function copyContributions(tx: Sql, rows: readonly ContributionRow[]): Promise<number> {
+  return tx.copyRows('contribution', CONTRIBUTION_COLUMNS, rows.map(contributionValues));
 }

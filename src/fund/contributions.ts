@@ -1,6 +1,7 @@
 import { inputHash } from '../common/hash.js';
 import { ServiceError } from '../common/service-error.js';
 import type { Database, Sql } from '../db/index.js';
+import { claimKey, replayKey, saveKeyResult } from '../db/idempotency.js';
 import {
   baseLimitSharesAt,
   CONTRIBUTION_PARAMS,
@@ -147,15 +148,7 @@ function alreadyRecorded(psnNo: string, kind: ContributionKind, period: string):
 
 /** Answer a key already used: the first result for the same input; a refusal for another. */
 async function replay(tx: Sql, key: string, operation: string, hash: string): Promise<RecordedContribution> {
-  const seen = await repo.findKey(tx, key);
-  if (!seen || seen.operation !== operation || seen.input_hash !== hash || seen.result === null) {
-    throw new ServiceError(
-      'IDEMPOTENCY_CONFLICT',
-      `key ${key} was already used for a different request`,
-      'key',
-    );
-  }
-  return { ...(seen.result as RecordedContribution), replay: true };
+  return { ...(await replayKey<RecordedContribution>(tx, key, operation, hash)), replay: true };
 }
 
 /**
@@ -173,7 +166,7 @@ async function record(
   const operation = `contribution:${kind}`;
   const hash = inputHash(rest);
   return db.transaction(async (tx) => {
-    if (!(await repo.claimKey(tx, key, operation, hash))) return replay(tx, key, operation, hash);
+    if (!(await claimKey(tx, key, operation, hash))) return replay(tx, key, operation, hash);
     const p = await prepare(tx).catch(asServiceError);
     const { psnNo, date } = request;
     if (await repo.contributionExists(tx, psnNo, kind, period)) throw alreadyRecorded(psnNo, kind, period);
@@ -188,7 +181,7 @@ async function record(
     // A concurrent request for the same period may have inserted its row while we computed.
     if (!(await repo.insertContribution(tx, stored))) throw alreadyRecorded(psnNo, kind, period);
     const result = { ...p.row, pack: p.pack.label, journalId: posted.journalId, date, trace: p.trace };
-    await repo.saveKeyResult(tx, key, result);
+    await saveKeyResult(tx, key, result);
     return { ...result, replay: false };
   });
 }

@@ -48,7 +48,7 @@ export interface ContextRead {
   claim?: { key: string; operation: string; hash: string };
 }
 
-/** $8 key, $9 operation, $10 input hash: the claim of repository.claimKey. */
+/** $8 key, $9 operation, $10 input hash: the claim of db/idempotency.ts claimKey. */
 const CLAIM = `k AS (INSERT INTO idempotency (idem_key, operation, input_hash) VALUES ($8, $9, $10)
     ON CONFLICT (idem_key) DO NOTHING RETURNING idem_key),`;
 

@@ -2,34 +2,6 @@ import type { Sql } from '../../db/index.js';
 import type { Settlement } from '../../domain/settlement/types.js';
 import type { StoredTotals } from './claim.js';
 
-/** Claim an idempotency key for an operation; a concurrent claim of the same key waits for ours. */
-export async function claimKey(tx: Sql, key: string, operation: string, hash: string): Promise<boolean> {
-  const rows = await tx.query(
-    `INSERT INTO idempotency (idem_key, operation, input_hash) VALUES ($1, $2, $3)
-     ON CONFLICT (idem_key) DO NOTHING RETURNING idem_key`,
-    [key, operation, hash],
-  );
-  return rows.length === 1;
-}
-
-export async function findKey(
-  tx: Sql,
-  key: string,
-): Promise<{ operation: string; input_hash: string; result: unknown } | undefined> {
-  const [row] = await tx.query<{ operation: string; input_hash: string; result: unknown }>(
-    'SELECT operation, input_hash, result FROM idempotency WHERE idem_key = $1',
-    [key],
-  );
-  return row;
-}
-
-export async function saveKeyResult(tx: Sql, key: string, result: unknown): Promise<void> {
-  await tx.query('UPDATE idempotency SET result = $2::text::jsonb WHERE idem_key = $1', [
-    key,
-    JSON.stringify(result),
-  ]);
-}
-
 /**
  * A person-year's totals, its row locked until the transaction ends so that settlements of one
  * person queue instead of both reading the same room under the cap. `lock: false` exists only to

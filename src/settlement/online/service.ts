@@ -10,6 +10,7 @@ import { settlementTransfers } from './postings.js';
 import { buildClaim, fromSlots, subtractDelta, toSlots, totalsDelta } from './claim.js';
 import { loadContext, type ClaimContext, type ContextRead } from './context.js';
 import * as repo from './repository.js';
+import { claimKey, replayKey, saveKeyResult } from '../../db/idempotency.js';
 import {
   parseInput,
   reverseRequestSchema,
@@ -121,19 +122,6 @@ export async function preSettle(
   return (await compute(db, request, opts, { totals: 'read' }))!.result;
 }
 
-/** Answer a key already used: the first result for the same input; a refusal for another. */
-async function replay<T>(tx: Sql, key: string, operation: string, hash: string): Promise<T> {
-  const seen = await repo.findKey(tx, key);
-  if (!seen || seen.operation !== operation || seen.input_hash !== hash || seen.result === null) {
-    throw new ServiceError(
-      'IDEMPOTENCY_CONFLICT',
-      `key ${key} was already used for a different request`,
-      'key',
-    );
-  }
-  return seen.result as T;
-}
-
 function newSetlId(date: string): string {
   return `${date.replaceAll('-', '')}${randomBytes(8).toString('hex')}`;
 }
@@ -186,7 +174,7 @@ export async function settle(
   return db.transaction(async (tx) => {
     const totals = (opts.lockTotals ?? true) ? 'lock' : 'read';
     const c = await compute(tx, request, opts, { totals, claim: { key, operation: 'settle', hash } });
-    if (!c) return replay<SettleResult>(tx, key, 'settle', hash);
+    if (!c) return replayKey<SettleResult>(tx, key, 'settle', hash);
     refuseClosed(c.closedBooks, c.row.scheme as '310' | '390', request.date);
     const journal = await postSettlementJournal(tx, key, c);
     const setlId = newSetlId(request.date);
@@ -216,8 +204,8 @@ export async function reverse(db: Database, input: ReverseRequest): Promise<Reve
   const { key, ...rest } = request;
   const hash = inputHash(rest);
   return db.transaction(async (tx) => {
-    if (!(await repo.claimKey(tx, key, 'reverse', hash)))
-      return replay<ReverseResult>(tx, key, 'reverse', hash);
+    if (!(await claimKey(tx, key, 'reverse', hash)))
+      return replayKey<ReverseResult>(tx, key, 'reverse', hash);
     const found = await repo.findSettlement(tx, request.psnNo, request.setlId);
     if (!found)
       throw new ServiceError(
@@ -267,7 +255,7 @@ export async function reverse(db: Database, input: ReverseRequest): Promise<Reve
     }
     await repo.writeTotals(tx, found.psn_no, year, found.scheme, subtractDelta(current, found.totals_delta));
     const result: ReverseResult = { setlId: found.setl_id, psnNo: found.psn_no, reversedOn: request.date };
-    await repo.saveKeyResult(tx, key, result);
+    await saveKeyResult(tx, key, result);
     return result;
   });
 }
