@@ -1,5 +1,5 @@
-import { PGlite, types } from '@electric-sql/pglite';
-import postgres from 'postgres';
+import type { PGlite } from '@electric-sql/pglite';
+import type postgres from 'postgres';
 import type { DbConfig } from './config.js';
 
 /** A row as the database returns it: bigint as a safe JS number, date as 'YYYY-MM-DD'. */
@@ -84,6 +84,8 @@ function pgliteSql(q: PgliteQueryable): Sql {
 }
 
 async function openPglite(dataDir: string | null): Promise<Database> {
+  // Loaded on first use, so commands that never open a database (calc) do not pay for the driver.
+  const { PGlite, types } = await import('@electric-sql/pglite');
   const db = await PGlite.create(dataDir ?? undefined, {
     parsers: { [types.INT8]: safeBigint, [types.DATE]: (text: string) => text },
   });
@@ -166,7 +168,8 @@ async function copyThroughStaging(
   await tx.unsafe(`DROP TABLE ${staging}`);
 }
 
-function openServer(config: Extract<DbConfig, { kind: 'postgres' }>): Database {
+async function openServer(config: Extract<DbConfig, { kind: 'postgres' }>): Promise<Database> {
+  const { default: postgres } = await import('postgres');
   const sql = postgres(config.url, {
     max: config.max,
     onnotice: () => {},

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { ServiceError } from '../common/service-error.js';
 
 /** A cell as read: text and numbers as written, a date cell as a Date, an empty cell as null. */
@@ -56,7 +56,9 @@ function plainCell(value: ExcelJS.CellValue): Cell {
 }
 
 async function readXlsx(file: string, bytes: Buffer): Promise<Table> {
-  const workbook = new ExcelJS.Workbook();
+  // exceljs is large: loaded only when an Excel file is read.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
