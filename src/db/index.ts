@@ -2,7 +2,7 @@ import { dbConfigFromEnv, type DbConfig } from './config.js';
 import { openDatabase, type Database } from './database.js';
 import { migrate } from './migrate.js';
 
-export type { Database, Row, Sql } from './database.js';
+export type { Database, Row, Sql, Tx } from './database.js';
 export { dbConfigFromEnv, describeDb, type DbConfig } from './config.js';
 export { migrate } from './migrate.js';
 

@@ -61,12 +61,19 @@ export async function lockAccountsIn(
   return { accounts, closed };
 }
 
-async function openAccounts(tx: Sql, refs: readonly AccountRef[]): Promise<void> {
-  await tx.query(
-    `INSERT INTO account (book, code, kind, area_code, owner, normal, no_negative)
+/** A statement with its parameters. */
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/** Open the accounts that do not exist yet; those that do are left as they are. */
+function openAccountsStatement(refs: readonly AccountRef[]): Statement {
+  return {
+    text: `INSERT INTO account (book, code, kind, area_code, owner, normal, no_negative)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
      ON CONFLICT (book, code) DO NOTHING`,
-    [
+    params: [
       refs.map((r) => r.book),
       refs.map((r) => r.code),
       refs.map((r) => r.kind),
@@ -75,7 +82,12 @@ async function openAccounts(tx: Sql, refs: readonly AccountRef[]): Promise<void>
       refs.map((r) => r.normal),
       refs.map((r) => r.noNegative),
     ],
-  );
+  };
+}
+
+async function openAccounts(tx: Sql, refs: readonly AccountRef[]): Promise<void> {
+  const { text, params } = openAccountsStatement(refs);
+  await tx.query(text, params);
 }
 
 /** Lock the accounts (opening any that do not exist yet), in id order so that writers never deadlock. */
@@ -237,4 +249,103 @@ export async function accountCodes(tx: Sql, ids: readonly number[]): Promise<Map
     [ids],
   );
   return new Map(rows.map((r) => [r.id, `${r.book}/${r.code}`]));
+}
+
+export interface DeferredJournal {
+  key: string;
+  hash: string;
+  kind: string;
+  date: string;
+  memo: object;
+  transfers: readonly { debit: AccountRef; credit: AccountRef; amount: number }[];
+  /** The books the transfers touch, sorted. */
+  books: readonly string[];
+  closedMessage: string;
+}
+
+type Move = { book: string; code: string; debit: number; credit: number };
+
+/** What each account of the transfers gains on either side. */
+function accountMoves(transfers: DeferredJournal['transfers']): Move[] {
+  const moves = new Map<string, Move>();
+  const add = (r: AccountRef, debit: number, credit: number) => {
+    const key = `${r.book}|${r.code}`;
+    const m = moves.get(key) ?? { book: r.book, code: r.code, debit: 0, credit: 0 };
+    m.debit += debit;
+    m.credit += credit;
+    moves.set(key, m);
+  };
+  for (const t of transfers) {
+    add(t.debit, t.amount, 0);
+    add(t.credit, 0, t.amount);
+  }
+  return [...moves.values()];
+}
+
+/** $1–$9 as deferJournalStatements binds them; a, p and m the row sources of accounts, postings, moves. */
+function journalSql(a: string, p: string, m: string): string {
+  return `WITH l AS (
+       SELECT id, book, code FROM account WHERE (book, code) IN (SELECT * FROM ${a} AS r(book, code))
+       ORDER BY id FOR UPDATE),
+     j AS (
+       INSERT INTO journal (idem_key, input_hash, kind, effective_date, reverses, memo)
+       SELECT $1, $2, $3, $4, NULL, $5::text::jsonb
+       WHERE tc_require((SELECT count(*) FROM l) = $9::int, 'INTERNAL', 'an account of the journal is not open')
+         AND tc_require(NOT EXISTS (SELECT 1 FROM closed_period c WHERE c.period = $7 AND c.book = ANY($6::text[])),
+                        'PERIOD_CLOSED', $8)
+       RETURNING id),
+     p AS (
+       INSERT INTO posting (journal_id, seq, book, debit_account, credit_account, amount)
+       SELECT j.id, x.seq, x.book, d.id, c.id, x.amount FROM j, ${p} AS x(seq, book, dcode, ccode, amount)
+       JOIN l d ON d.book = x.book AND d.code = x.dcode JOIN l c ON c.book = x.book AND c.code = x.ccode)
+     UPDATE account SET debits = account.debits + m.debit, credits = account.credits + m.credit
+     FROM j, l, ${m} AS m(book, code, debit, credit)
+     WHERE l.book = m.book AND l.code = m.code AND account.id = l.id`;
+}
+
+/**
+ * A journal as two statements that need nothing read first: open its accounts, then — in one
+ * statement — lock them in id order, refuse a closed month (tc_require), insert the journal and its
+ * postings and move the running totals, where account_not_negative refuses an overdraft.
+ */
+export function deferJournalStatements(j: DeferredJournal): Statement[] {
+  const refs = [
+    ...new Map(
+      j.transfers.flatMap((t) => [t.debit, t.credit]).map((r) => [`${r.book}|${r.code}`, r]),
+    ).values(),
+  ];
+  const month = j.date.slice(0, 7);
+  const head = [
+    j.key,
+    j.hash,
+    j.kind,
+    j.date,
+    JSON.stringify(j.memo),
+    j.books,
+    month,
+    j.closedMessage,
+    refs.length,
+  ];
+  let next = head.length + 1;
+  const source = (rows: unknown[][], types: string[]) => {
+    const r = rowSource(rows, types, next);
+    next += r.params.length;
+    return r;
+  };
+  const a = source(
+    refs.map((r) => [r.book, r.code]),
+    ['text', 'text'],
+  );
+  const p = source(
+    j.transfers.map((t, i) => [i, t.debit.book, t.debit.code, t.credit.code, t.amount]),
+    ['smallint', 'text', 'text', 'text', 'bigint'],
+  );
+  const m = source(
+    accountMoves(j.transfers).map((x) => [x.book, x.code, x.debit, x.credit]),
+    ['text', 'text', 'bigint', 'bigint'],
+  );
+  return [
+    openAccountsStatement(refs),
+    { text: journalSql(a.sql, p.sql, m.sql), params: [...head, ...a.params, ...p.params, ...m.params] },
+  ];
 }

@@ -27,7 +27,7 @@ export interface Posted {
   replay: boolean;
 }
 
-function checkTransfers(transfers: readonly Transfer[]): void {
+export function checkTransfers(transfers: readonly Transfer[]): void {
   if (transfers.length === 0)
     throw new ServiceError('INVALID_INPUT', 'a journal needs at least one transfer', 'transfers');
   transfers.forEach((t, i) => {
@@ -129,7 +129,7 @@ async function replayIfTaken(tx: Sql, key: string, hash: string): Promise<Posted
   return existing ? replayOf(existing, hash, key) : undefined;
 }
 
-function hashOf(input: JournalInput): string {
+export function hashOf(input: JournalInput): string {
   return inputHash({
     kind: input.kind,
     date: input.date,

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/index.js';
+import type { Sql, Tx } from '../../db/index.js';
 import type { Settlement } from '../../domain/settlement/types.js';
 import type { StoredTotals } from './claim.js';
 
@@ -82,7 +82,8 @@ export interface SettlementRow {
   catalogueVersion: number;
   settlement: Settlement;
   delta: StoredTotals;
-  journalId: number | null;
+  /** The key of the settlement's journal, posted earlier in the same transaction (null: none). */
+  journalKey: string | null;
   trace: unknown;
   lines: { code: string; class: string; amount: number; selfpayBp: number; priceCapFen: number | null }[];
 }
@@ -95,7 +96,8 @@ const SETTLEMENT_SQL = `s AS (
          hifob_pay, hifmi_pay, maf_pay, fund_pay_sumamt, psn_part_amt, acct_pay, psn_cash_pay, totals_delta,
          journal_id, trace)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-         $23, $24, $25, $26, $27, $28, $29, $30::text::jsonb, $31, $32::text::jsonb)
+         $23, $24, $25, $26, $27, $28, $29, $30::text::jsonb,
+         (SELECT id FROM journal WHERE idem_key = $31::text), $32::text::jsonb)
        RETURNING psn_no, setl_id),
      l AS (
        INSERT INTO settlement_line (psn_no, setl_id, seq, code, class, amount, selfpay_bp, price_cap_fen)
@@ -138,7 +140,7 @@ function settlementParams(r: SettlementRow): unknown[] {
     s.accountPay,
     s.cashPay,
     JSON.stringify(r.delta),
-    r.journalId,
+    r.journalKey,
     r.trace === null ? null : JSON.stringify(r.trace),
     r.lines.map((l) => l.code),
     r.lines.map((l) => l.class),
@@ -150,24 +152,19 @@ function settlementParams(r: SettlementRow): unknown[] {
   ];
 }
 
-/** The settlement, its fee lines and its fund rows, in one statement. */
-export async function insertSettlement(tx: Sql, r: SettlementRow): Promise<void> {
-  await tx.query(`WITH ${SETTLEMENT_SQL} ${FUND_ROWS_SQL}`, settlementParams(r));
-}
-
 /**
- * Everything a settlement writes but its journal, in one statement: the settlement with its lines
+ * Everything a settlement writes but its journal, as one statement deferred to the commit: the settlement with its lines
  * and fund rows, the person-year's new totals ($40 year, $41 totals) and the answer stored under
  * its idempotency key ($42), which the transaction must have claimed.
  */
-export async function recordSettlement(
-  tx: Sql,
+export function deferRecordSettlement(
+  tx: Tx,
   r: SettlementRow,
   year: number,
   totals: StoredTotals,
   result: unknown,
-): Promise<void> {
-  await tx.query(
+): void {
+  tx.defer(
     `WITH ${SETTLEMENT_SQL},
      t AS (
        INSERT INTO person_totals (psn_no, year, scheme, totals) VALUES ($1, $40, $6, $41::text::jsonb)

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { inputHash } from '../../common/hash.js';
 import { ServiceError } from '../../common/service-error.js';
-import type { Database, Sql } from '../../db/index.js';
+import type { Database, Sql, Tx } from '../../db/index.js';
 import { settle as calculate } from '../../domain/settlement/calculator.js';
 import type { Claim, Settlement, TraceEntry } from '../../domain/settlement/types.js';
 import { poolBook } from '../../fund/ledger/accounts.js';
-import { postJournal, reverseJournal } from '../../fund/ledger/service.js';
+import { deferJournal } from '../../fund/ledger/deferred.js';
+import { reverseJournal } from '../../fund/ledger/service.js';
 import { settlementTransfers } from './postings.js';
 import { buildClaim, fromSlots, subtractDelta, toSlots, totalsDelta } from './claim.js';
 import { loadContext, type ClaimContext, type ContextRead } from './context.js';
@@ -49,7 +50,7 @@ interface Computed {
   result: Omit<SettleResult, 'setlId'>;
   before: repo.SettlementRow['delta'];
   after: repo.SettlementRow['delta'];
-  row: Omit<repo.SettlementRow, 'setlId' | 'key' | 'hash' | 'journalId' | 'settlement' | 'delta' | 'trace'>;
+  row: Omit<repo.SettlementRow, 'setlId' | 'key' | 'hash' | 'journalKey' | 'settlement' | 'delta' | 'trace'>;
   /** The books closed in the claim's month. */
   closedBooks: string[];
 }
@@ -132,12 +133,11 @@ function refuseClosed(closedBooks: readonly string[], scheme: '310' | '390', dat
     throw new ServiceError('PERIOD_CLOSED', `period ${date.slice(0, 7)} is closed for ${book}`, 'setl_time');
 }
 
-/** The settlement's ledger journal (none when no fund money moves), under the key `settle:<key>`. */
-async function postSettlementJournal(
-  tx: Sql,
-  key: string,
-  c: Computed,
-): Promise<{ journalId: number } | null> {
+/**
+ * The settlement's ledger journal (none when no fund money moves), under the key `settle:<key>`,
+ * deferred to the commit; answers the journal's key, by which the settlement row finds its id.
+ */
+function deferSettlementJournal(tx: Tx, key: string, c: Computed): string | null {
   const { request } = c;
   const transfers = settlementTransfers(c.result.settlement, {
     scheme: c.row.scheme as '310' | '390',
@@ -146,15 +146,15 @@ async function postSettlementJournal(
     psnNo: request.psnNo,
   });
   if (transfers.length === 0) return null;
-  const journal = {
+  // Our idempotency row for `key` is new in this transaction, so `settle:key` is too.
+  deferJournal(tx, {
     key: `settle:${key}`,
     kind: 'settlement',
     date: request.date,
     memo: { psnNo: request.psnNo, mdtrtId: request.mdtrtId },
     transfers,
-  };
-  // Our idempotency row for `key` is new in this transaction, so `settle:key` is too.
-  return postJournal(tx, journal, { keyClaimed: true });
+  });
+  return `settle:${key}`;
 }
 
 /**
@@ -176,7 +176,7 @@ export async function settle(
     const c = await compute(tx, request, opts, { totals, claim: { key, operation: 'settle', hash } });
     if (!c) return replayKey<SettleResult>(tx, key, 'settle', hash);
     refuseClosed(c.closedBooks, c.row.scheme as '310' | '390', request.date);
-    const journal = await postSettlementJournal(tx, key, c);
+    const journalKey = deferSettlementJournal(tx, key, c);
     const setlId = newSetlId(request.date);
     const result: SettleResult = { setlId, ...c.result };
     const row = {
@@ -186,10 +186,10 @@ export async function settle(
       hash,
       settlement: c.result.settlement,
       delta: totalsDelta(c.before, c.after),
-      journalId: journal?.journalId ?? null,
+      journalKey,
       trace: c.result.trace,
     };
-    await repo.recordSettlement(tx, row, Number(request.date.slice(0, 4)), c.after, result);
+    repo.deferRecordSettlement(tx, row, Number(request.date.slice(0, 4)), c.after, result);
     return result;
   });
 }
