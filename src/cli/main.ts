@@ -5,9 +5,12 @@ import { MigrationError } from '../db/migrate.js';
 import { PackInvalid } from '../policy/compile.js';
 import { loadPack, PackNotFound, shippedPacks } from '../policy/load.js';
 import { runCalc } from './calc.js';
+import { addAdjustCommand } from './adjust-command.js';
 import { addDatabaseCommands } from './db-commands.js';
 import { addDemoCommand } from './demo-command.js';
+import { addFundCommand } from './fund-command.js';
 import { addImportCommands } from './import-commands.js';
+import { addPoolCommand } from './pool-command.js';
 import { UsageError } from './usage-error.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -63,6 +66,9 @@ function buildProgram(): Command {
   addDatabaseCommands(program);
   addImportCommands(program);
   addDemoCommand(program);
+  addAdjustCommand(program);
+  addPoolCommand(program);
+  addFundCommand(program);
   return program;
 }
 

@@ -14,7 +14,9 @@ export type ServiceErrorCode =
   | 'INSTITUTION_NOT_ACTIVE'
   | 'UNKNOWN_CATALOGUE_CODE'
   | 'POLICY_GAP'
-  | 'INVALID_CLAIM';
+  | 'INVALID_CLAIM'
+  | 'ALREADY_POSTED'
+  | 'MERGE_REFUSED';
 
 /** A refusal by a service function: a code, a message a person can act on, the field path. */
 export class ServiceError extends Error {

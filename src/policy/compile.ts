@@ -11,7 +11,9 @@ import {
   tableCtx,
   type Ctx,
 } from './benefits.js';
+import { compileAdjustment } from './adjustment-schema.js';
 import { compileContributions } from './contributions.js';
+import { compileFundWarning } from './fund-warning-schema.js';
 import { benefitSchema, capTableSchema, packSchema, type BenefitInput, type PackInput } from './schema.js';
 import type { PackProblem } from './tables.js';
 import { zodProblems } from './values.js';
@@ -49,6 +51,8 @@ export function compilePack(doc: unknown, text: string, ref: string): CompiledPa
   checkBenefitOverlap(pack.benefits, ctx.problems);
   const layers = compileLayers(pack.layers, ctx);
   const contributions = compileContributions(pack.contributions, ctx);
+  const fundWarning = compileFundWarning(pack.fundWarning, ctx);
+  const adjustment = compileAdjustment(pack.adjustment, ctx);
   if (ctx.problems.length > 0) throw new PackInvalid(ref, ctx.problems);
   const slots = assignSlots(benefits, layers);
   for (const b of benefits) b.capTables = (b.caps ?? []).map((capId) => caps.get(capId)!);
@@ -65,6 +69,8 @@ export function compilePack(doc: unknown, text: string, ref: string): CompiledPa
     caps,
     layers,
     contributions,
+    fundWarning,
+    adjustment,
     slots,
     dimsUsed: dimsUsedBy(benefits, caps, layers),
   };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates.js';
 import { DIMENSIONS } from '../domain/policy/dimensions.js';
+import { adjustmentSchema } from './adjustment-schema.js';
+import { fundWarningSchema } from './fund-warning-schema.js';
 
 /**
  * The policy pack file format (YAML). Every parameter is dated (values keyed by start date, as in
@@ -158,6 +160,8 @@ export const packSchema = z.strictObject({
     })
     .default({}),
   contributions: contributions.optional(),
+  fundWarning: fundWarningSchema.optional(),
+  adjustment: adjustmentSchema.optional(),
 });
 
 export type PackInput = z.infer<typeof packSchema>;

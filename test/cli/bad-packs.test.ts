@@ -118,6 +118,7 @@ describe('policy check on the shipped packs', () => {
     const packs = [...shippedPacks()];
     expect(packs.map(([id]) => id).sort()).toEqual([
       'demo-city-2025',
+      'fujian-employee-adjustment-2019',
       'nanchong-2017',
       'sanming-employee-2022',
       'shanxi-resident-2025',

@@ -1,3 +1,5 @@
+import type { AdjustmentRule } from '../adjustment/rule.js';
+import type { FundWarning } from '../budget/bands.js';
 import type { Fen } from '../money/money.js';
 import type { Bp } from '../money/rate.js';
 import type { Dim, PoolingLevel, Scheme } from './dimensions.js';
@@ -120,6 +122,10 @@ export interface CompiledPack {
   layers: Layer[];
   /** Contribution parameters by path (rates in basis points, amounts in fen); calculator to come. */
   contributions: Map<string, DatedValue>;
+  /** The risk-warning bands on months of expenditure covered; null when the pack states none. */
+  fundWarning: FundWarning | null;
+  /** The provincial adjustment fund rule (省级调剂金); null when the pack has no such section. */
+  adjustment: AdjustmentRule | null;
   slots: SlotLayout;
   /** Every dimension some table of the pack splits on: only these are worked out for a claim. */
   dimsUsed: ReadonlySet<Dim>;
