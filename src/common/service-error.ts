@@ -16,7 +16,14 @@ export type ServiceErrorCode =
   | 'POLICY_GAP'
   | 'INVALID_CLAIM'
   | 'ALREADY_POSTED'
-  | 'MERGE_REFUSED';
+  | 'MERGE_REFUSED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TIMEOUT'
+  | 'UNAVAILABLE';
 
 /** A refusal by a service function: a code, a message a person can act on, the field path. */
 export class ServiceError extends Error {

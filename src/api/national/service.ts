@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { ServiceError } from '../../common/service-error.js';
+import type { Database } from '../../db/index.js';
+import { parseEnvelope, successAnswer, type Answer, type AnswerTimes, type Envelope } from './envelope.js';
+import { canonicalExactJson, type ExactJson } from './exact-json.js';
+import { personInfoTransaction } from './person-info.js';
+import * as repo from './repository.js';
+import { preSettleTransaction, reverseTransaction, settleTransaction } from './settlement.js';
+import { signInTransaction, signOutTransaction } from './sign-in.js';
+import type { Transaction } from './transaction.js';
+
+/** The national interface's transactions by infno. The lead's later ones (2201, 2203, 2204, ...) go here. */
+export const TRANSACTIONS: ReadonlyMap<string, Transaction> = new Map(
+  [
+    signInTransaction,
+    signOutTransaction,
+    personInfoTransaction,
+    preSettleTransaction,
+    settleTransaction,
+    reverseTransaction,
+  ].map((t) => [t.infno, t]),
+);
+
+export interface Call {
+  db: Database;
+  /** The institution that signed the request. */
+  institution: string;
+  /** The message, parsed exactly. */
+  message: ExactJson;
+  requestId: string;
+  receivedAt: number;
+  clock: () => number;
+}
+
+/** What a message's first answer is kept under: its transaction and input, hashed. */
+function messageHash(e: Envelope): string {
+  return createHash('sha256')
+    .update(`${e.infno}\n${canonicalExactJson(e.input)}`)
+    .digest('hex');
+}
+
+/** The first answer to the msgid, when one was given to the same transaction and input. */
+function replay(stored: repo.StoredMessage, envelope: Envelope, hash: string): Answer {
+  if (stored.infno !== envelope.infno || stored.input_hash !== hash) {
+    throw new ServiceError(
+      'IDEMPOTENCY_CONFLICT',
+      `msgid ${envelope.msgid} was already used for ${stored.infno === envelope.infno ? 'another input' : `transaction ${stored.infno}`}; ` +
+        'give every new message a new msgid',
+      'msgid',
+    );
+  }
+  return stored.answer;
+}
+
+function transactionOf(infno: string): Transaction {
+  const t = TRANSACTIONS.get(infno);
+  if (t) return t;
+  throw new ServiceError(
+    'INVALID_INPUT',
+    `transaction ${infno} is not supported; supported: ${[...TRANSACTIONS.keys()].join(', ')}`,
+    'infno',
+  );
+}
+
+async function requireSignIn(db: Database, institution: string, signNo: string | undefined): Promise<void> {
+  if (!signNo)
+    throw new ServiceError('INVALID_INPUT', 'is required: sign in with 9001 and send its sign_no', 'sign_no');
+  if (!(await repo.isSignedIn(db, institution, signNo))) {
+    throw new ServiceError(
+      'FORBIDDEN',
+      `sign_no ${signNo} is not an open sign-in of institution ${institution}: sign in with 9001 and send its sign_no`,
+      'sign_no',
+    );
+  }
+}
+
+/**
+ * Answer one message of an authenticated institution: the envelope checked, the institution in it
+ * the authenticated one, a msgid seen before answered with its first answer (nothing runs again),
+ * the sign-in checked, the transaction run, and its answer kept as the msgid's first. A refusal is
+ * thrown as a ServiceError and stores nothing.
+ */
+export async function callService(call: Call): Promise<Answer> {
+  const envelope = parseEnvelope(call.message);
+  if (envelope.fixmedins_code !== call.institution) {
+    throw new ServiceError(
+      'FORBIDDEN',
+      `fixmedins_code ${envelope.fixmedins_code} is not the institution that signed the request (${call.institution})`,
+      'fixmedins_code',
+    );
+  }
+  const hash = messageHash(envelope);
+  const seen = await repo.findMessage(call.db, call.institution, envelope.msgid);
+  if (seen) return replay(seen, envelope, hash);
+  const transaction = transactionOf(envelope.infno);
+  if (transaction.needsSignIn) await requireSignIn(call.db, call.institution, envelope.sign_no);
+  const output = await transaction.run({
+    db: call.db,
+    institution: call.institution,
+    envelope,
+    now: call.receivedAt,
+    requestKey: `nhsa:${call.institution}:${envelope.msgid}`,
+  });
+  const times: AnswerTimes = {
+    requestId: call.requestId,
+    receivedAt: call.receivedAt,
+    respondedAt: call.clock(),
+  };
+  const answer = successAnswer(output, times);
+  const stored = await repo.storeMessage(call.db, {
+    institution: call.institution,
+    msgid: envelope.msgid,
+    infno: envelope.infno,
+    hash,
+    answer,
+  });
+  if (stored) return answer;
+  // A copy of the message was answered while this one ran: the first answer stands.
+  return replay((await repo.findMessage(call.db, call.institution, envelope.msgid))!, envelope, hash);
+}
