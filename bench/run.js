@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark, prints the figures, and with --record appends them,
 // with the date and the machine, to bench/RESULTS.md. `--only <name>[,<name>…]` runs some alone
-// (calculator, cli, settle, ledger-check, enrol); `--quick` runs smaller sizes and records nothing.
+// (calculator, cli, settle, ledger-check, enrol, simulate); `--quick` runs smaller sizes and records nothing.
 // The database benchmarks use BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -79,6 +79,23 @@ Memory flat: ${n(c.longFile.claims)} claims over the same persons: ${c.longFile.
         ? ''
         : `; the floor in the same run ${e.floorSeconds} s, ratio ${e.ratioToFloor}×`) +
       '. Target < 60 s.',
+  },
+  {
+    name: 'simulate',
+    title: 'tongchou simulate over 1M and 10M claims',
+    async run() {
+      const { benchSimulate } = await import('./simulate.js');
+      return benchSimulate(quick ? { small: 200_000, large: 0, rounds: 1 } : {});
+    },
+    markdown: (s) =>
+      s.runs
+        .map(
+          (r) =>
+            `\`tongchou simulate\` (columnar file, ${n(r.claims)} claims × ${s.lines} lines, ${n(r.persons)} persons, baseline MAP of 2 county packs + city reform, ${r.workers} worker threads): **${r.seconds} s** (${n(r.claimsPerSecond)} claims/s; peak RSS **${r.peakRssMb} MB**) vs reading the same file alone ${r.readFloorSeconds} s: ${r.ratioToReadFloor}× the read floor` +
+            (r.singleThreadSeconds === undefined ? '' : `; in one thread ${r.singleThreadSeconds} s`) +
+            (r.claims >= 10_000_000 ? '. Target < 100 s and < 4 GB.' : '. Target < 10 s.'),
+        )
+        .join('\n\n'),
   },
 ];
 

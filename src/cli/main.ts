@@ -10,9 +10,10 @@ import { addDatabaseCommands } from './db-commands.js';
 import { addDemoCommand } from './demo-command.js';
 import { addFundCommand } from './fund-command.js';
 import { addImportCommands } from './import-commands.js';
-import { addInstitutionCommand } from './institution-command.js';
+import { addSimulateCommand } from './simulate-command.js';
 import { addPoolCommand } from './pool-command.js';
 import { addServeCommand } from './serve-command.js';
+import { addInstitutionCommand } from './institution-command.js';
 import { UsageError } from './usage-error.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -69,6 +70,7 @@ function buildProgram(): Command {
   addImportCommands(program);
   addDemoCommand(program);
   addAdjustCommand(program);
+  addSimulateCommand(program);
   addPoolCommand(program);
   addFundCommand(program);
   addServeCommand(program);
