@@ -20,7 +20,11 @@ describe(deferJournal.name, () => {
         kind: 'account-credit',
         date: '2025-03-01',
         transfers: [
-          { debit: fundAccount('personal-account', AREA), credit: personalAccount('P1', AREA), amount: 80_00 },
+          {
+            debit: fundAccount('personal-account', AREA),
+            credit: personalAccount('P1', AREA),
+            amount: 80_00,
+          },
         ],
       }),
     );
