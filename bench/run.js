@@ -54,7 +54,7 @@ Memory flat: ${n(c.longFile.claims)} claims over the same persons: ${c.longFile.
     markdown: (
       s,
     ) => `Online settlement on PostgreSQL (\`settle()\`, ${s.clients} clients in one process on a pool of ${s.clients}, ${s.lines}-line claims over ${n(s.world.persons)} insured in ${s.world.areas} areas, ${s.world.institutions} institutions, ${n(s.world.items)} catalogue items; ${s.statementsPerSettlement} statements a settlement; median of ${s.settleRuns.length} runs of ${s.seconds} s alternating with pgbench):
-**${n(s.settlementsPerSecond)} settlements/s** (runs ${s.settleRuns.join(', ')}; p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms; ${s.errors} errors) vs pgbench TPC-B (${s.clients} clients, scale 16) **${n(s.pgbenchTps)} tps** (runs ${s.pgbenchRuns.join(', ')}): **${s.ratioToPgbench}× pgbench**. Target ≥ 0.5×.`,
+**${n(s.settlementsPerSecond)} settlements/s** (runs ${s.settleRuns.join(', ')}; p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms; ${s.errors} errors) vs pgbench TPC-B (${s.clients} clients, scale 16) **${n(s.pgbenchTps)} tps** (runs ${s.pgbenchRuns.join(', ')}): **${s.ratioToPgbench}× pgbench**. Target ≥ 0.5×. One client alone: ${n(s.oneClientPerSecond)} settlements/s, p50 ${s.oneClientP50Ms} ms.`,
   },
   {
     name: 'ledger-check',

@@ -68,13 +68,17 @@ export async function settleFor(db, world, { clients, seconds, lines, seed }) {
   return { perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
 }
 
-/** A Database whose transactions count the statements they send (BEGIN and COMMIT included). */
+/**
+ * A Database whose transactions count the statements they send (BEGIN and COMMIT included), the
+ * deferred ones too (they go out with the next query or with COMMIT).
+ */
 function counting(db) {
   const count = { statements: 0 };
   const wrap = (tx) => ({
     query: (text, params) => (count.statements++, tx.query(text, params)),
     exec: (text) => (count.statements++, tx.exec(text)),
     copyRows: (...a) => (count.statements++, tx.copyRows(...a)),
+    defer: (text, params, map) => (count.statements++, tx.defer(text, params, map)),
   });
   return {
     count,
@@ -123,6 +127,7 @@ export async function benchSettle({
       const world = await seedBigWorld(db);
       const seedSeconds = (performance.now() - t0) / 1000;
       const perSettlement = await statementsPerSettlement(db, world, lines);
+      const single = await settleFor(db, world, { clients: 1, seconds: 5, lines, seed: 98 });
       await settleFor(db, world, { clients, seconds: 2, lines, seed: 99 }); // warm-up, not counted
       const { tps, runs } = await alternate(url, db, world, { clients, seconds, lines, rounds });
       const settleRate = median(runs.map((r) => r.perSecond));
@@ -134,6 +139,8 @@ export async function benchSettle({
         world,
         seedSeconds: round(seedSeconds, 1),
         statementsPerSettlement: round(perSettlement, 1),
+        oneClientP50Ms: round(single.p50, 1),
+        oneClientPerSecond: Math.round(single.perSecond),
         settlementsPerSecond: Math.round(settleRate),
         p50Ms: round(median(runs.map((r) => r.p50)), 1),
         p99Ms: round(median(runs.map((r) => r.p99)), 1),
