@@ -1,32 +1,16 @@
 /** `tongchou institution credential create|list|revoke` and `tongchou serve` usage errors, on the built CLI. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
-import { expectNoStackTrace, ROOT } from '../cli/helpers.js';
+import { runCliOn } from '../cli/helpers.js';
 import { seedWorld } from '../support/world.js';
 
 let dir: string;
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TONGCHOU_DATA: dir };
-  delete env.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/tongchou.js', ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      expectNoStackTrace({ stdout, stderr });
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCliOn(dir, args);
 
 describe('tongchou institution credential', () => {
   beforeAll(async () => {

@@ -14,13 +14,22 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Spawn the real CLI; `input` (if any) is written to its standard input, which is then closed. */
-export function runCli(args: string[], input?: string): Promise<CliRun> {
+/**
+ * Spawn the real CLI; `input` (if any) is written to its standard input, which is then closed;
+ * `env` is added to (or, with undefined, taken out of) the test's environment.
+ */
+export function runCli(
+  args: string[],
+  input?: string,
+  env: Record<string, string | undefined> = {},
+): Promise<CliRun> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete childEnv[name];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/tongchou.js', ...args], {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
+      env: childEnv,
     });
     let stdout = '';
     let stderr = '';
@@ -35,6 +44,11 @@ export function runCli(args: string[], input?: string): Promise<CliRun> {
     child.stdin.on('error', () => undefined); // the CLI may exit before reading (usage errors)
     child.stdin.end(input ?? '');
   });
+}
+
+/** The real CLI on the embedded database in `dataDir`, whatever DATABASE_URL the tests run with. */
+export function runCliOn(dataDir: string, args: string[]): Promise<CliRun> {
+  return runCli(args, undefined, { TONGCHOU_DATA: dataDir, DATABASE_URL: undefined });
 }
 
 /** No stack trace, internal module or source position ever reaches the user. */

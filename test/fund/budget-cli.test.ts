@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { formatYuan } from '../../src/domain/money/money.js';
 import type { FundReport } from '../../src/fund/budget/assemble.js';
-import { expectNoStackTrace, ROOT, type CliRun } from '../cli/helpers.js';
+import { ROOT, runCliOn } from '../cli/helpers.js';
 
 /**
  * `tongchou fund` end to end: the built CLI on an embedded database in a temp folder, after
@@ -25,26 +24,7 @@ const expected = {
   balance: new Map<string, number>(),
 };
 
-function run(args: string[]): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TONGCHOU_DATA: dir, NO_COLOR: '1' };
-  delete env.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/tongchou.js', ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      expectNoStackTrace({ stdout, stderr });
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCliOn(dir, args);
 
 const LIVE = `NOT EXISTS (SELECT 1 FROM settlement_reversal r WHERE r.psn_no = s.psn_no AND r.setl_id = s.setl_id)`;
 
