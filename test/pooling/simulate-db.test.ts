@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_BAND_BOUNDS } from '../../src/domain/simulation/bands.js';
 import { reverse, settle } from '../../src/settlement/online/service.js';
+import { readSettlements } from '../../src/pooling/simulate/db-source.js';
 import { simulate } from '../../src/pooling/simulate/simulate.js';
+import type { Claim } from '../../src/domain/settlement/types.js';
 import { openTestDatabase, type TestDatabase } from '../support/db.js';
 import { addEmployee, claimAt, ITEMS, seedWorld, WORLD } from '../support/world.js';
 
@@ -40,7 +42,11 @@ describe('simulate --from-db', () => {
     await reverse(t.db, { key: 'r3', psnNo: 'P1', setlId: third.setlId, date: WORLD.date });
     await settle(
       t.db,
-      claimAt('P2', 'k4', [{ code: ITEMS.classA, amount: 800_00 }], { institution: WORLD.clinic }),
+      claimAt('P2', 'k4', [{ code: ITEMS.classA, amount: 800_00 }], {
+        institution: WORLD.clinic,
+        diseases: ['C34.1', 'I10'],
+        tags: ['family-doctor'],
+      }),
     );
   }, 60_000);
   afterAll(async () => {
@@ -84,5 +90,13 @@ describe('simulate --from-db', () => {
       ['P1', 2, 900, 750],
       ['P2', 1, 715, 545],
     ]);
+  });
+
+  it('reads back the diagnoses and person tags each settlement was made with', async () => {
+    const claims: Claim[] = [];
+    await readSettlements(t.db, { add: (c: Claim) => claims.push(c) } as never);
+    const p2 = claims.find((c) => c.psnNo === 'P2')!;
+    expect(p2).toMatchObject({ diseases: ['C34.1', 'I10'], familyDoctor: true, assistance: false });
+    expect(claims.filter((c) => c.psnNo === 'P1').map((c) => c.diseases)).toEqual([[], []]);
   });
 });

@@ -6,11 +6,11 @@ import type { ClaimTableBuilder } from './columnar-writer.js';
 
 /**
  * `--from-db`: the settlements stored by online settlement (migrations/003), those not reversed,
- * read back as the claims they settled. What the settlement row does not keep is not invented:
- * diagnoses and person tags (family doctor, assistance) are not stored, so a disease modifier or a
- * tag rule of a pack cannot apply to these claims (docs/simulation.md); the personal account is
- * left out, which changes no burden (the person's part is account plus cash either way). The
- * institution's level and price class and the person's age come from the registry.
+ * read back as the claims they settled, with their diagnoses and person tags (family doctor,
+ * assistance; recorded since migration 012 — older settlements have none, and nothing is invented
+ * for them). The personal account is left out, which changes no burden (the person's part is
+ * account plus cash either way). The institution's level and price class and the person's age
+ * come from the registry.
  */
 
 const PAGE = 5_000;
@@ -29,12 +29,14 @@ interface SettlementRow {
   setl_date: string;
   created: string;
   birthday: string;
+  diseases: string[];
+  tags: string[];
   lines: [string, string, number, number, number | null][];
 }
 
 const SELECT = `SELECT s.psn_no, s.setl_id, s.scheme, s.person_type, s.med_type, s.institution_code,
     i.level, i.price_class, s.insured_area, s.care_area, s.setl_date::text AS setl_date,
-    s.created_at::text AS created, p.birthday::text AS birthday,
+    s.created_at::text AS created, p.birthday::text AS birthday, s.diseases, s.tags,
     (SELECT json_agg(json_build_array(l.code, l.class, l.amount, l.selfpay_bp, l.price_cap_fen) ORDER BY l.seq)
        FROM settlement_line l WHERE l.psn_no = s.psn_no AND l.setl_id = s.setl_id) AS lines
   FROM settlement s
@@ -65,8 +67,8 @@ function claimOf(r: SettlementRow): Claim {
     scheme: r.scheme as Claim['scheme'],
     personType: r.person_type as PersonType,
     age: Math.max(0, Math.min(150, ageOn(r.birthday, r.setl_date))),
-    familyDoctor: false,
-    assistance: false,
+    familyDoctor: r.tags.includes('family-doctor'),
+    assistance: r.tags.includes('assistance'),
     medType: r.med_type,
     institution: r.institution_code,
     level: r.level,
@@ -74,7 +76,7 @@ function claimOf(r: SettlementRow): Claim {
     personArea: r.insured_area,
     careArea: r.care_area,
     date: r.setl_date,
-    diseases: [],
+    diseases: r.diseases,
     useAccount: false,
     accountBalance: 0,
     fees,

@@ -86,18 +86,23 @@ export interface SettlementRow {
   journalKey: string | null;
   trace: unknown;
   lines: { code: string; class: string; amount: number; selfpayBp: number; priceCapFen: number | null }[];
+  diseases: readonly string[];
+  tags: readonly string[];
 }
 
-/** The settlement ($1–$32), its fee lines ($33–$37) and its fund rows ($38–$39), as CTEs and a last INSERT. */
+/**
+ * The settlement ($1–$32, its diagnoses and tags $43–$44), its fee lines ($33–$37) and its fund
+ * rows ($38–$39), as CTEs and a last INSERT.
+ */
 const SETTLEMENT_SQL = `s AS (
        INSERT INTO settlement (psn_no, setl_id, idem_key, input_hash, mdtrt_id, scheme, person_type, med_type,
          institution_code, insured_area, care_area, setl_date, pack_hash, catalogue_version, medfee_sumamt,
          fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, deductible, hifp_pay, pool_rate_bp,
          hifob_pay, hifmi_pay, maf_pay, fund_pay_sumamt, psn_part_amt, acct_pay, psn_cash_pay, totals_delta,
-         journal_id, trace)
+         journal_id, trace, diseases, tags)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
          $23, $24, $25, $26, $27, $28, $29, $30::text::jsonb,
-         (SELECT id FROM journal WHERE idem_key = $31::text), $32::text::jsonb)
+         (SELECT id FROM journal WHERE idem_key = $31::text), $32::text::jsonb, $43::text[], $44::text[])
        RETURNING psn_no, setl_id),
      l AS (
        INSERT INTO settlement_line (psn_no, setl_id, seq, code, class, amount, selfpay_bp, price_cap_fen)
@@ -171,7 +176,7 @@ export function deferRecordSettlement(
        ON CONFLICT (psn_no, year, scheme) DO UPDATE SET totals = EXCLUDED.totals, updated_at = now()),
      k AS (UPDATE idempotency SET result = $42::text::jsonb WHERE idem_key = $3)
      ${FUND_ROWS_SQL}`,
-    [...settlementParams(r), year, JSON.stringify(totals), JSON.stringify(result)],
+    [...settlementParams(r), year, JSON.stringify(totals), JSON.stringify(result), r.diseases, r.tags],
   );
 }
 

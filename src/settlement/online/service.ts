@@ -103,6 +103,8 @@ function rowOf(request: ValidSettleRequest, ctx: ClaimContext, claim: Claim): Co
     date: request.date,
     packHash: ctx.pack.hash,
     catalogueVersion: ctx.catalogueVersion,
+    diseases: request.diseases,
+    tags: request.tags,
     lines: claim.fees.map((f) => ({
       code: f.code,
       class: f.catalogClass,
