@@ -23,6 +23,7 @@ export type ServiceErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'TIMEOUT'
+  | 'VISIT_SETTLED'
   | 'UNAVAILABLE';
 
 /** A refusal by a service function: a code, a message a person can act on, the field path. */

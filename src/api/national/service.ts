@@ -8,16 +8,42 @@ import * as repo from './repository.js';
 import { preSettleTransaction, reverseTransaction, settleTransaction } from './settlement.js';
 import { signInTransaction, signOutTransaction } from './sign-in.js';
 import type { Transaction } from './transaction.js';
+import { correctionTransaction } from './correction.js';
+import * as fees from './fees.js';
+import * as queries from './queries.js';
+import { detailReconciliationTransaction, totalReconciliationTransaction } from './reconcile.js';
+import * as visits from './visits.js';
+import * as inpatient from './visit-settlement.js';
 
-/** The national interface's transactions by infno. The lead's later ones (2201, 2203, 2204, ...) go here. */
+/** The national interface's transactions by infno (docs/api.md lists them). */
 export const TRANSACTIONS: ReadonlyMap<string, Transaction> = new Map(
   [
     signInTransaction,
     signOutTransaction,
     personInfoTransaction,
+    visits.registerTransaction,
+    visits.cancelRegistrationTransaction,
+    visits.visitInfoTransaction,
+    fees.outpatientUploadTransaction,
+    fees.outpatientCancelUploadTransaction,
     preSettleTransaction,
     settleTransaction,
     reverseTransaction,
+    fees.inpatientUploadTransaction,
+    fees.inpatientCancelUploadTransaction,
+    inpatient.inpatientPreSettleTransaction,
+    inpatient.inpatientSettleTransaction,
+    inpatient.inpatientReverseTransaction,
+    visits.admissionTransaction,
+    visits.dischargeTransaction,
+    visits.cancelAdmissionTransaction,
+    visits.cancelDischargeTransaction,
+    correctionTransaction,
+    totalReconciliationTransaction,
+    detailReconciliationTransaction,
+    queries.settlementQueryTransaction,
+    queries.feeQueryTransaction,
+    queries.accumulatorQueryTransaction,
   ].map((t) => [t.infno, t]),
 );
 

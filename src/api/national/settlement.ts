@@ -1,20 +1,20 @@
-import { ServiceError } from '../../common/service-error.js';
-import { findSettlement } from '../../settlement/online/repository.js';
-import { preSettle, reverse, settle } from '../../settlement/online/service.js';
-import { chinaDateTime } from './envelope.js';
-import {
-  inMessageTerms,
-  reverseRequestOf,
-  settleRequestOf,
-  settlementOutput,
-  type SettleCall,
-} from './settlement-mapping.js';
+import { preSettle, settle } from '../../settlement/online/service.js';
+import { inMessageTerms, settleRequestOf, settlementOutput, type SettleCall } from './settlement-mapping.js';
 import type { CallContext, Transaction } from './transaction.js';
+import { preSettleVisit, reversal, settleVisit } from './visit-settlement.js';
 
-/** 2206 pre-settlement, 2207 settlement and 2208 reversal, on the online settlement service. */
+/**
+ * 2206 pre-settlement, 2207 settlement and 2208 reversal. A message without `feedetail` settles
+ * the registered visit's uploaded fee lines (2201, 2203, 2204); one with `feedetail[]` settles the
+ * lines it carries, as before visits existed (kept for HISs that send them so).
+ */
 
 function callOf(ctx: CallContext): SettleCall {
   return { institution: ctx.institution, requestKey: ctx.requestKey, now: ctx.now };
+}
+
+function carriesLines(ctx: CallContext): boolean {
+  return ctx.envelope.input.feedetail !== undefined;
 }
 
 export const preSettleTransaction: Transaction = {
@@ -22,6 +22,7 @@ export const preSettleTransaction: Transaction = {
   name: '预结算 pre-settlement',
   needsSignIn: true,
   async run(ctx) {
+    if (!carriesLines(ctx)) return preSettleVisit(ctx, 'outpatient');
     const request = settleRequestOf(ctx.envelope.input, callOf(ctx));
     const result = await preSettle(ctx.db, request).catch((e: unknown) => {
       throw inMessageTerms(e, request.lines);
@@ -35,6 +36,7 @@ export const settleTransaction: Transaction = {
   name: '结算 settlement',
   needsSignIn: true,
   async run(ctx) {
+    if (!carriesLines(ctx)) return settleVisit(ctx, 'outpatient');
     const request = settleRequestOf(ctx.envelope.input, callOf(ctx));
     const result = await settle(ctx.db, request).catch((e: unknown) => {
       throw inMessageTerms(e, request.lines);
@@ -45,34 +47,6 @@ export const settleTransaction: Transaction = {
 
 /**
  * An institution reverses only its own settlements: another's is answered as not found, so that
- * nothing is learnt about it. The settlement's institution never changes (the table is
- * append-only), so checking before the reversal's own transaction is safe.
+ * nothing is learnt about it. A visit's settlement is cleared from the visit in the same transaction.
  */
-export const reverseTransaction: Transaction = {
-  infno: '2208',
-  name: '结算撤销 settlement reversal',
-  needsSignIn: true,
-  async run(ctx) {
-    const request = reverseRequestOf(ctx.envelope.input, callOf(ctx));
-    const found = await findSettlement(ctx.db, request.psnNo, request.setlId);
-    if (!found || found.institution_code !== ctx.institution) {
-      throw new ServiceError(
-        'NOT_FOUND',
-        `no settlement ${request.setlId} of person ${request.psnNo} at institution ${ctx.institution}`,
-        'input.data.setl_id',
-      );
-    }
-    const { mdtrtId, ...reversal } = request;
-    const done = await reverse(ctx.db, reversal).catch((e: unknown) => {
-      throw inMessageTerms(e, []);
-    });
-    return {
-      setlinfo: {
-        setl_id: done.setlId,
-        mdtrt_id: mdtrtId,
-        psn_no: done.psnNo,
-        setl_time: chinaDateTime(ctx.now),
-      },
-    };
-  },
-};
+export const reverseTransaction = reversal('2208', '结算撤销 settlement reversal');
