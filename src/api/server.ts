@@ -112,5 +112,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   closing(app, ctx);
   void app.register((scope) => healthRoutes(scope, ctx));
   void app.register((scope) => nationalRoutes(scope, ctx));
+  void app.register(async (scope) => (await import('./rest/plugin.js')).restRoutes(scope, ctx));
   return app;
 }

@@ -14,6 +14,7 @@ import { addSimulateCommand } from './simulate-command.js';
 import { addPoolCommand } from './pool-command.js';
 import { addServeCommand } from './serve-command.js';
 import { addInstitutionCommand } from './institution-command.js';
+import { addStaffCommand } from './staff-command.js';
 import { UsageError } from './usage-error.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -75,6 +76,7 @@ function buildProgram(): Command {
   addFundCommand(program);
   addServeCommand(program);
   addInstitutionCommand(program);
+  addStaffCommand(program);
   return program;
 }
 
