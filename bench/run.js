@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark, prints the figures, and with --record appends them,
 // with the date and the machine, to bench/RESULTS.md. `--only <name>[,<name>…]` runs some alone
-// (calculator, cli, settle, ledger-check, enrol, simulate); `--quick` runs smaller sizes and records nothing.
+// (calculator, cli, settle, http, ledger-check, enrol, simulate); `--quick` runs smaller sizes and records nothing.
 // The database benchmarks use BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test.
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -55,6 +55,24 @@ Memory flat: ${n(c.longFile.claims)} claims over the same persons: ${c.longFile.
       s,
     ) => `Online settlement on PostgreSQL (\`settle()\`, ${s.clients} clients in one process on a pool of ${s.clients}, ${s.lines}-line claims over ${n(s.world.persons)} insured in ${s.world.areas} areas, ${s.world.institutions} institutions, ${n(s.world.items)} catalogue items; ${s.statementsPerSettlement} statements a settlement; median of ${s.settleRuns.length} runs of ${s.seconds} s alternating with pgbench):
 **${n(s.settlementsPerSecond)} settlements/s** (runs ${s.settleRuns.join(', ')}; p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms; ${s.errors} errors) vs pgbench TPC-B (${s.clients} clients, scale 16) **${n(s.pgbenchTps)} tps** (runs ${s.pgbenchRuns.join(', ')}): **${s.ratioToPgbench}× pgbench**. Target ≥ 0.5×. One client alone: ${n(s.oneClientPerSecond)} settlements/s, p50 ${s.oneClientP50Ms} ms.`,
+  },
+  {
+    name: 'http',
+    title: '2207 settlements through HTTP vs pgbench on PostgreSQL',
+    async run() {
+      const { benchHttp } = await import('./http.js');
+      return benchHttp({ url, ...(quick ? { seconds: 5, rounds: 1 } : {}) });
+    },
+    markdown: (h) => {
+      const b = h.burst;
+      const codes =
+        Object.entries(b.refusedCodes)
+          .map(([c, k]) => `${n(k)} ${c}`)
+          .join(', ') || 'none';
+      return `2207 settlements through HTTP (\`tongchou serve\` in a child process on a pool of ${h.pool}, at most ${h.maxInFlight} messages in flight, ${h.rateLimitPerInstitution}/s per institution; signed 2207 messages with ${h.lines} fee lines from keep-alive connections, ${h.world.institutions} institutions signed in, the same world as the settlement benchmark; median of ${h.runs.length} runs of ${h.seconds} s alternating with pgbench):
+**${n(h.settlementsPerSecond)} settlements/s** with ${h.clients} clients (runs ${h.runs.map((r) => r.okPerSecond).join(', ')}; p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms; ${h.errors} errors) vs pgbench TPC-B (${h.clients} clients, scale 16) **${n(h.pgbenchTps)} tps** (runs ${h.pgbenchRuns.join(', ')}): **${h.ratioToPgbench}× pgbench**. Target ≥ 1,000 settlements/s with p99 < 50 ms. With ${h.doubleClients.clients} clients: ${n(h.doubleClients.okPerSecond)}/s, p50 ${h.doubleClients.p50Ms} ms, p99 ${h.doubleClients.p99Ms} ms, ${n(h.doubleClients.refused)} refused, ${h.doubleClients.failures} failed. One client: ${n(h.oneClient.okPerSecond)}/s, p50 ${h.oneClient.p50Ms} ms. CPU a settlement (16 clients, first run): server ${h.runs[0].cpuMsPerSettlement?.server} ms, PostgreSQL ${h.runs[0].cpuMsPerSettlement?.postgres} ms, load generator ${h.runs[0].cpuMsPerSettlement?.generator} ms.
+Burst, open loop at ${n(b.rate)} messages/s (twice the throughput) for ${b.seconds} s: ${n(b.sent)} sent, **${n(b.ok)} settled** (p50 ${b.p50Ms} ms, p99 ${b.p99Ms} ms, max ${b.maxMs} ms), **${n(b.refused)} refused** (${codes}; p50 ${b.refusedP50Ms} ms, p99 ${b.refusedP99Ms} ms), **${b.failures} failed** (5xx or socket error).`;
+    },
   },
   {
     name: 'ledger-check',

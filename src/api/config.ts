@@ -18,6 +18,8 @@ export interface ApiConfig {
   signatureWindowS: number;
   /** Per institution. */
   rateLimit: RateLimit;
+  /** National messages worked on at once; beyond it a message is refused at once (load-shed.ts). */
+  maxInFlight: number;
   /** Nesting deeper than this in a message is refused. */
   maxJsonDepth: number;
   /** On SIGTERM, how long in-flight requests may take before the server stops anyway, ms. */
@@ -33,6 +35,7 @@ export const DEFAULT_API_CONFIG: ApiConfig = {
   handlerTimeoutMs: 20_000,
   signatureWindowS: 300,
   rateLimit: { perSecond: 50, burst: 100 },
+  maxInFlight: 16,
   maxJsonDepth: 32,
   shutdownTimeoutMs: 30_000,
   logLevel: 'info',
@@ -56,7 +59,7 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
  * The configuration from the environment: TONGCHOU_HOST, TONGCHOU_PORT, TONGCHOU_BODY_LIMIT
  * (bytes), TONGCHOU_REQUEST_TIMEOUT_MS, TONGCHOU_HANDLER_TIMEOUT_MS, TONGCHOU_SIGNATURE_WINDOW
  * (s), TONGCHOU_RATE_LIMIT (requests a second per institution; the burst is twice that),
- * TONGCHOU_SHUTDOWN_TIMEOUT_MS, TONGCHOU_LOG_LEVEL; `overrides` (command-line options) win.
+ * TONGCHOU_MAX_IN_FLIGHT (national messages at once), TONGCHOU_SHUTDOWN_TIMEOUT_MS, TONGCHOU_LOG_LEVEL; `overrides` (command-line options) win.
  */
 export function apiConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
@@ -75,6 +78,7 @@ export function apiConfigFromEnv(
     handlerTimeoutMs: whole(env, 'TONGCHOU_HANDLER_TIMEOUT_MS', d.handlerTimeoutMs, 100, 600_000),
     signatureWindowS: whole(env, 'TONGCHOU_SIGNATURE_WINDOW', d.signatureWindowS, 10, 3600),
     rateLimit: { perSecond: rate, burst: rate * 2 },
+    maxInFlight: whole(env, 'TONGCHOU_MAX_IN_FLIGHT', d.maxInFlight, 1, 100_000),
     maxJsonDepth: d.maxJsonDepth,
     shutdownTimeoutMs: whole(env, 'TONGCHOU_SHUTDOWN_TIMEOUT_MS', d.shutdownTimeoutMs, 0, 600_000),
     logLevel,

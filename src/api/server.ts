@@ -8,6 +8,7 @@ import { purgeExpiredNonces } from './auth/credentials.js';
 import type { ApiConfig } from './config.js';
 import { httpStatusOf, internalMessage, refusalOf, restErrorBody } from './errors.js';
 import { healthRoutes } from './health.js';
+import { loadShed } from './load-shed.js';
 import { createLogger } from './logging.js';
 import { nationalRoutes } from './national/route.js';
 import { createServerContext, type ServerContext } from './server-context.js';
@@ -110,6 +111,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   restErrors(app, ctx);
   closing(app, ctx);
+  loadShed(app, ctx);
   void app.register((scope) => healthRoutes(scope, ctx));
   void app.register((scope) => nationalRoutes(scope, ctx));
   void app.register(async (scope) => (await import('./rest/plugin.js')).restRoutes(scope, ctx));

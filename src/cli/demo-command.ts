@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { dbConfigFromEnv, describeDb } from '../db/index.js';
 import {
@@ -6,6 +8,7 @@ import {
   CONTRIBUTION_YEAR,
   DEMO_PROVINCIAL_AVERAGE_MONTHLY_WAGE_FEN,
 } from '../demo/city.js';
+import { writeDemoAccess } from '../demo/credentials.js';
 import { reporterFor } from '../demo/progress.js';
 import { DEFAULT_OPTIONS, DemoCityExists, runDemo, type DemoResult } from '../demo/run.js';
 import { formatSummary, yuan } from '../demo/summary.js';
@@ -40,7 +43,64 @@ function header(r: DemoResult): string {
   ].join('\n');
 }
 
-/** `tongchou demo [--persons N] [--days D] [--seed S]`. */
+interface DemoCommandOptions {
+  persons: number;
+  days: number;
+  seed: number;
+  out?: string;
+  ifEmpty?: boolean;
+}
+
+/** Checked before the demo runs, so that its credentials are not issued into a file that cannot be written. */
+function outputFile(text: string): string {
+  const file = resolve(text);
+  const folder = dirname(file);
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new UsageError(`--out: the folder ${folder} does not exist`);
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new UsageError(`--out: ${file} is a folder; name a file`);
+  return file;
+}
+
+/** With --if-empty, a database that already holds the demo is left as it is, and that is not an error. */
+function alreadyThere(e: DemoCityExists, opts: DemoCommandOptions): void {
+  if (!opts.ifEmpty) throw new UsageError(e.message);
+  const file = opts.out === undefined ? '' : resolve(opts.out);
+  const note = !file
+    ? ''
+    : existsSync(file)
+      ? ` ${file} from the first run still holds its credentials.`
+      : ` ${file} was not written (secrets are shown once): issue credentials with \`tongchou institution credential create CODE\`.`;
+  process.stderr.write(`demo: the database already holds the demo city; nothing was written.${note}\n`);
+}
+
+async function runDemoCommand(opts: DemoCommandOptions): Promise<void> {
+  const out = opts.out === undefined ? undefined : outputFile(opts.out);
+  process.stderr.write(`demo: ${describeDb(dbConfigFromEnv())}\n`);
+  const { persons, days, seed } = opts;
+  let result: DemoResult;
+  try {
+    result = await withDatabase((db) => runDemo(db, { persons, days, seed }, reporterFor(process.stderr)));
+  } catch (e) {
+    if (e instanceof DemoCityExists) return alreadyThere(e, opts);
+    throw e;
+  }
+  process.stdout.write(header(result) + formatSummary(result.summary));
+  if (out) {
+    writeDemoAccess(out, result.access);
+    process.stdout.write(
+      `credentials of ${result.access.institutions.length} institutions, ${result.access.staff.length} staff users and ${result.access.persons.length} insured persons: ${out}\n` +
+        `start the server with \`npx tongchou serve\` (${result.access.server.url}; the national interface at ${result.access.server.national})\n`,
+    );
+  } else {
+    process.stdout.write(
+      `${result.access.institutions.length} institution credentials and ${result.access.staff.length} staff users made; with --out FILE their secrets and passwords are written to FILE\n`,
+    );
+  }
+  if (result.summary.ledger.problems.length > 0) process.exitCode = 1;
+}
+
+/** `tongchou demo [--persons N] [--days D] [--seed S] [--out FILE] [--if-empty]`. */
 export function addDemoCommand(program: Command): void {
   program
     .command('demo')
@@ -61,15 +121,10 @@ export function addDemoCommand(program: Command): void {
       wholeNumber('--seed', 0, 2 ** 32 - 1),
       DEFAULT_OPTIONS.seed,
     )
-    .action(async (opts: { persons: number; days: number; seed: number }) => {
-      process.stderr.write(`demo: ${describeDb(dbConfigFromEnv())}\n`);
-      const result = await withDatabase((db) => runDemo(db, opts, reporterFor(process.stderr))).catch(
-        (e: unknown) => {
-          if (e instanceof DemoCityExists) throw new UsageError(e.message);
-          throw e;
-        },
-      );
-      process.stdout.write(header(result) + formatSummary(result.summary));
-      if (result.summary.ledger.problems.length > 0) process.exitCode = 1;
-    });
+    .option(
+      '--out <file>',
+      "write the institutions' credentials (key ids and secrets), a sample of insured persons and the server address to FILE as JSON",
+    )
+    .option('--if-empty', 'when the database already holds the demo city, write nothing and exit 0 (not 2)')
+    .action(runDemoCommand);
 }

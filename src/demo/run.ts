@@ -3,6 +3,7 @@ import { checkLedger } from '../fund/ledger/check.js';
 import { runCare } from './care.js';
 import { AREA_CODES, CITY, PROVINCE } from './city.js';
 import { collectContributions } from './collect.js';
+import { createDemoStaff, demoAccess, issueDemoCredentials, type DemoAccess } from './credentials.js';
 import { generatePopulation } from './population.js';
 import { silentReporter, type DemoReporter } from './progress.js';
 import { existingAreas } from './repository.js';
@@ -12,7 +13,8 @@ import { summarise, type DemoSummary } from './summary.js';
 
 /**
  * `tongchou demo`: build the demo city pool, collect a year of contributions, settle D days of
- * synthetic care through the real services, reverse a few settlements, check the ledger and sum up.
+ * synthetic care through the real services, reverse a few settlements, issue a credential to every
+ * demo institution and create a staff user for every role, check the ledger and sum up.
  *
  * A second run on the same database is refused before anything is written (DemoCityExists): the
  * ledger and settlements are append-only, so the demo cannot be wiped and redone in place, and
@@ -35,6 +37,8 @@ export interface DemoResult {
   catalogueItems: number;
   pack: string;
   summary: DemoSummary;
+  /** Institution credentials, staff users and a sample of the insured: what `--out` writes. */
+  access: DemoAccess;
 }
 
 /** The database already holds (part of) the demo city; nothing was written. */
@@ -72,6 +76,12 @@ export async function runDemo(
     { persons: population.persons, institutions: registry.institutions, days: options.days },
     reporter,
   );
+  reporter.phase('institution credentials and staff users');
+  const issued = {
+    institutions: await issueDemoCredentials(db, registry.institutions),
+    staff: await createDemoStaff(db),
+  };
+  reporter.done(`${issued.institutions.length} credentials, ${issued.staff.length} staff users`);
   reporter.phase('ledger check');
   const ledger = await checkLedger(db);
   reporter.done(
@@ -85,5 +95,6 @@ export async function runDemo(
     catalogueItems: registry.catalogueItems,
     pack: registry.pack,
     summary: await summarise(db, { contributions, care }, ledger),
+    access: demoAccess(issued, population.persons),
   };
 }
