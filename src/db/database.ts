@@ -35,6 +35,22 @@ export interface Database extends Sql {
   close(): Promise<void>;
 }
 
+/**
+ * A Database whose transactions are the one already open, so that a service opening its own
+ * transaction (settle, reverse) writes in the caller's and both commit together. It is not closed
+ * by its user: the caller's transaction ends it.
+ */
+export function joinTransaction(tx: Tx, kind: Database['kind']): Database {
+  return {
+    kind,
+    query: (text, params) => tx.query(text, params),
+    exec: (text) => tx.exec(text),
+    copyRows: (table, columns, rows) => tx.copyRows(table, columns, rows),
+    transaction: (fn) => fn(tx),
+    close: () => Promise.reject(new Error('a joined transaction is ended by its caller, not closed')),
+  };
+}
+
 /** A deferred statement, waiting to be sent. */
 export interface Deferred {
   text: string;

@@ -3,6 +3,7 @@ import { openDatabase, type Database } from './database.js';
 import { migrate } from './migrate.js';
 
 export type { Database, Row, Sql, Tx } from './database.js';
+export { joinTransaction } from './database.js';
 export { dbConfigFromEnv, describeDb, type DbConfig } from './config.js';
 export { migrate } from './migrate.js';
 

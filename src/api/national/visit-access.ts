@@ -6,23 +6,7 @@ import { canonicalExactJson } from './exact-json.js';
 import type { CallContext } from './transaction.js';
 import { findVisit, type VisitRow } from './visit-repository.js';
 
-/** What the visit transactions share: the visit's access check, msgid idempotency, joined transactions. */
-
-/**
- * A Database whose transactions join an open one: a service that opens its own transaction
- * (settle, reverse) then writes in the caller's, so the visit and the settlement commit together.
- * (Belongs in src/db; kept here until the lead moves it.)
- */
-export function joined(db: Database, tx: Tx): Database {
-  return {
-    kind: db.kind,
-    query: (text, params) => tx.query(text, params),
-    exec: (text) => tx.exec(text),
-    copyRows: (table, columns, rows) => tx.copyRows(table, columns, rows),
-    transaction: (fn) => fn(tx),
-    close: () => Promise.reject(new Error('a joined transaction is not closed by its user')),
-  };
-}
+/** What the visit transactions share: the visit's access check and msgid idempotency. */
 
 /**
  * Run a write of the interface once per msgid, in one transaction: the first run's output is kept

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ServiceError } from '../../common/service-error.js';
 import type { Sql, Tx } from '../../db/index.js';
+import { joinTransaction } from '../../db/index.js';
 import { formatYuan } from '../../domain/money/money.js';
 import { findSettlement } from '../../settlement/online/repository.js';
 import type { ValidSettleRequest } from '../../settlement/online/request.js';
@@ -9,7 +10,7 @@ import { chinaDate, chinaDateTime } from './envelope.js';
 import { code, parseField, text, yuan } from './fields.js';
 import { inMessageTerms, settlementOutput } from './settlement-mapping.js';
 import type { CallContext, Transaction } from './transaction.js';
-import { joined, requireVisit } from './visit-access.js';
+import { requireVisit } from './visit-access.js';
 import * as repo from './visit-repository.js';
 
 /**
@@ -138,7 +139,7 @@ export async function settleVisit(ctx: CallContext, kind: repo.VisitRow['kind'])
         'input.data.mdtrt_id',
       );
     const { request, sns } = await requestOf(tx, ctx, v, data);
-    const result = await settle(joined(ctx.db, tx), request).catch((e: unknown) => {
+    const result = await settle(joinTransaction(tx, ctx.db.kind), request).catch((e: unknown) => {
       throw visitTerms(e, request, sns);
     });
     // A replayed settlement (a copy of this message) may have been reversed since: keep it off the visit.
@@ -173,7 +174,7 @@ export async function reverseSettlement(tx: Tx, ctx: CallContext, ask: ReversalA
     [ask.psnNo, ask.setlId],
   );
   const v = await repo.findVisit(tx, row!.mdtrt_id, true);
-  const done = await reverse(joined(ctx.db, tx), {
+  const done = await reverse(joinTransaction(tx, ctx.db.kind), {
     key: ask.key,
     psnNo: ask.psnNo,
     setlId: ask.setlId,

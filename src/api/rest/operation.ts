@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ServiceError } from '../../common/service-error.js';
-import type { Database, Sql, Tx } from '../../db/index.js';
+import type { Database, Sql } from '../../db/index.js';
+import { joinTransaction } from '../../db/index.js';
 import type { Operation } from '../../staff/roles.js';
 import { audit, authenticate, authorise, type Origin, type Staff, type Target } from '../../staff/service.js';
 import { maskLogValue } from '../logging.js';
@@ -69,18 +70,6 @@ export function op<
   o: RestOperation<B, Q, P>,
 ): RestOperation<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined> {
   return o as unknown as RestOperation<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
-}
-
-/** A database whose transaction is the one already open: a service's own transaction joins it. */
-export function joined(tx: Tx, kind: Database['kind']): Database {
-  return {
-    kind,
-    query: (text, params) => tx.query(text, params),
-    exec: (text) => tx.exec(text),
-    copyRows: (table, columns, rows) => tx.copyRows(table, columns, rows),
-    transaction: (fn) => fn(tx),
-    close: () => Promise.resolve(),
-  };
 }
 
 /** The bearer token of a request, or UNAUTHENTICATED. */
@@ -166,7 +155,7 @@ async function runWrite(
   const details = (result: unknown) => o.details?.(input as never, result) ?? input.body ?? {};
   try {
     return await ctx.db.transaction(async (tx) => {
-      const result = await o.run(input as never, joined(tx, ctx.db.kind), caller);
+      const result = await o.run(input as never, joinTransaction(tx, ctx.db.kind), caller);
       await audit(tx, auditRow(caller, o.operation, target.subject, 'done', details(result)));
       return result;
     });
