@@ -13,29 +13,66 @@ const rates = (employer: number, employee: number, account: number, fromEmployee
 const TAIZHOU = rates(700, 100, 180, 100);
 
 describe(employeeMonthly.name, () => {
-  it('keeps both identities exactly for any base and any consistent rates', () => {
+  // Rates are in units of 0.01% of the base. With the employer's rate at least 0.01% above the
+  // matched rate, the pool's exact share is at least base / 10,000 fen before rounding; the three
+  // products it comes from are each rounded half up once, so together they move it by less than
+  // 1.5 fen. From a base of 150.00 on, the pool's share can therefore never round below zero.
+  const consistentRates = {
+    employer: fc.integer({ min: 0, max: 2000 }),
+    fromEmployee: fc.integer({ min: 0, max: 500 }),
+    extraEmployee: fc.integer({ min: 0, max: 500 }),
+    matchedRate: fc.integer({ min: 0, max: 1000 }),
+  };
+  const monthly = (r: {
+    base: number;
+    employer: number;
+    fromEmployee: number;
+    extraEmployee: number;
+    matchedRate: number;
+  }) =>
+    employeeMonthly({
+      base: r.base,
+      rates: rates(
+        r.employer,
+        r.fromEmployee + r.extraEmployee,
+        r.fromEmployee + r.matchedRate,
+        r.fromEmployee,
+      ),
+    });
+  const holdsIdentities = (m: ReturnType<typeof employeeMonthly>) => {
+    expect(m.employer + m.employee).toBe(m.poolIncome + m.accountCredit);
+    expect(m.accountCredit).toBe(m.accountFromEmployee + m.accountMatched);
+    expect(Math.min(m.poolIncome, m.accountMatched, m.employer, m.employee)).toBeGreaterThanOrEqual(0);
+  };
+
+  it('keeps both identities exactly for any base from 150.00 and any consistent rates', () => {
     const arb = fc
-      .record({
-        base: fc.integer({ min: 1, max: 10_000_000_000 }),
-        employer: fc.integer({ min: 0, max: 2000 }),
-        fromEmployee: fc.integer({ min: 0, max: 500 }),
-        extraEmployee: fc.integer({ min: 0, max: 500 }),
-        matchedRate: fc.integer({ min: 0, max: 1000 }),
-      })
-      // the pool can only match out of what the employer pays (with a fen of slack for rounding)
+      .record({ base: fc.integer({ min: 15_000, max: 10_000_000_000 }), ...consistentRates })
+      .filter((r) => r.matchedRate + 1 <= r.employer);
+    fc.assert(fc.property(arb, (r) => holdsIdentities(monthly(r))));
+  });
+
+  it('at any base either keeps both identities or refuses with POLICY_GAP, never a negative share', () => {
+    const arb = fc
+      .record({ base: fc.integer({ min: 1, max: 20_000 }), ...consistentRates })
       .filter((r) => r.matchedRate + 1 <= r.employer);
     fc.assert(
       fc.property(arb, (r) => {
-        const employee = r.fromEmployee + r.extraEmployee;
-        const m = employeeMonthly({
-          base: r.base,
-          rates: rates(r.employer, employee, r.fromEmployee + r.matchedRate, r.fromEmployee),
-        });
-        expect(m.employer + m.employee).toBe(m.poolIncome + m.accountCredit);
-        expect(m.accountCredit).toBe(m.accountFromEmployee + m.accountMatched);
-        expect(Math.min(m.poolIncome, m.accountMatched, m.employer, m.employee)).toBeGreaterThanOrEqual(0);
+        let m: ReturnType<typeof employeeMonthly>;
+        try {
+          m = monthly(r);
+        } catch (error) {
+          expect(error).toMatchObject({ code: 'POLICY_GAP', path: 'test.fromEmployee' });
+          return;
+        }
+        holdsIdentities(m);
       }),
     );
+    // base 0.04 at 9.98% employer, 2.53% employee, 12.50% account: the credit rounds 0.005 up to
+    // 0.01 while both shares round down to 0.00, so the pool would be −0.01; it is refused.
+    expect(() =>
+      monthly({ base: 4, employer: 998, fromEmployee: 253, extraEmployee: 0, matchedRate: 997 }),
+    ).toThrow(expect.objectContaining({ code: 'POLICY_GAP' }));
   });
 
   it('clamps the base only to the limits the pack states, each rounded once from the average wage', () => {
