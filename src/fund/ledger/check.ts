@@ -6,6 +6,7 @@ export interface LedgerProblem {
     | 'book-balanced'
     | 'stored-balance'
     | 'posting-book'
+    | 'posting-references'
     | 'not-negative'
     | 'journal-has-postings'
     | 'reversal-mirrors';
@@ -40,6 +41,17 @@ const QUERIES: { invariant: LedgerProblem['invariant']; sql: string }[] = [
           WHERE da.book <> p.book OR ca.book <> p.book`,
   },
   {
+    // Postings carry no foreign keys (migration 013): the journal and both accounts must exist.
+    invariant: 'posting-references',
+    sql: `SELECT 'journal ' || p.journal_id || ' posting ' || p.seq AS where,
+                 concat_ws(', ', CASE WHEN j.id IS NULL THEN 'its journal does not exist' END,
+                   CASE WHEN da.id IS NULL THEN 'debit account ' || p.debit_account || ' does not exist' END,
+                   CASE WHEN ca.id IS NULL THEN 'credit account ' || p.credit_account || ' does not exist' END) AS detail
+          FROM posting p LEFT JOIN journal j ON j.id = p.journal_id
+            LEFT JOIN account da ON da.id = p.debit_account LEFT JOIN account ca ON ca.id = p.credit_account
+          WHERE j.id IS NULL OR da.id IS NULL OR ca.id IS NULL`,
+  },
+  {
     invariant: 'not-negative',
     sql: `SELECT book || '/' || code AS where, 'balance ' ||
                  CASE normal WHEN 'C' THEN credits - debits ELSE debits - credits END || ' fen' AS detail
@@ -66,8 +78,8 @@ const QUERIES: { invariant: LedgerProblem['invariant']; sql: string }[] = [
 /**
  * Verify every ledger invariant of DESIGN §7 over the whole database: each book's stored debits
  * equal its credits, each account's stored totals equal the sum of its postings, every posting
- * stays in its book, no guarded account is below zero, every journal has postings, and every
- * reversal mirrors its original exactly.
+ * stays in its book and names a journal and accounts that exist, no guarded account is below
+ * zero, every journal has postings, and every reversal mirrors its original exactly.
  */
 export async function checkLedger(db: Sql): Promise<LedgerReport> {
   const books = await db.query<{ book: string; debits: number; credits: number }>(

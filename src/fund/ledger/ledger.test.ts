@@ -147,4 +147,30 @@ describe('ledger', () => {
       `UPDATE account SET debits = debits - 1 WHERE code = 'fund:${AREA}' AND book = 'employee-pool'`,
     );
   });
+
+  it('check names a posting whose journal or account does not exist (postings carry no foreign keys)', async () => {
+    const [p] = await t.db.query<{ journal_id: number; debit_account: number }>(
+      'SELECT journal_id, debit_account FROM posting ORDER BY journal_id, seq LIMIT 1',
+    );
+    await t.db
+      .transaction(async (tx) => {
+        // Append-only: the stray posting goes in, and the whole transaction is rolled back afterwards.
+        await tx.query(
+          `INSERT INTO posting (journal_id, seq, book, debit_account, credit_account, amount)
+         VALUES (999999, 0, 'employee-pool', $1, 888888, 1)`,
+          [p!.debit_account],
+        );
+        const broken = await checkLedger(tx);
+        expect(broken.problems.filter((x) => x.invariant === 'posting-references')).toEqual([
+          {
+            invariant: 'posting-references',
+            where: 'journal 999999 posting 0',
+            detail: 'its journal does not exist, credit account 888888 does not exist',
+          },
+        ]);
+        throw new Error('roll back');
+      })
+      .catch((e: unknown) => expect((e as Error).message).toBe('roll back'));
+    expect((await checkLedger(t.db)).problems).toEqual([]);
+  });
 });

@@ -30,7 +30,7 @@ export interface StoredPosting {
 }
 
 /**
- * Lock the accounts (opening any that do not exist yet), in id order so that writers never deadlock;
+ * Lock the accounts (opening any that do not exist yet), in (book, code) order so that writers never deadlock;
  * `closed` is what closedBooks(books, period) says, read in the same statement, and the accounts
  * are not opened when the period is closed for one of the books.
  */
@@ -45,7 +45,7 @@ export async function lockAccountsIn(
   // By (book, code), so that the unique index finds each row (an expression on the columns would scan them all).
   const select = `SELECT id, book, code, normal, no_negative, debits, credits,
       (SELECT coalesce(json_agg(c.book ORDER BY c.book), '[]') FROM closed_period c WHERE c.period = $1) AS closed
-    FROM account WHERE (book, code) IN (SELECT * FROM ${source.sql} AS r(book, code)) ORDER BY id FOR UPDATE`;
+    FROM account WHERE (book, code) IN (SELECT * FROM ${source.sql} AS r(book, code)) ORDER BY book, code FOR UPDATE`;
   const params = [period, ...source.params];
   let rows = await tx.query<LockedAccount & { closed: string[] }>(select, params);
   // With no account open yet the statement returns no row to carry the closed books.
@@ -90,7 +90,7 @@ async function openAccounts(tx: Sql, refs: readonly AccountRef[]): Promise<void>
   await tx.query(text, params);
 }
 
-/** Lock the accounts (opening any that do not exist yet), in id order so that writers never deadlock. */
+/** Lock the accounts (opening any that do not exist yet), in (book, code) order so that writers never deadlock. */
 export async function lockAccounts(
   tx: Sql,
   refs: readonly AccountRef[],
@@ -211,11 +211,11 @@ export async function insertJournalWithPostings(
   return rows[0]?.id;
 }
 
-/** Lock accounts known by id, in id order. */
+/** Lock accounts known by id, in (book, code) order like every writer of the ledger. */
 export async function lockAccountsById(tx: Sql, ids: readonly number[]): Promise<LockedAccount[]> {
   return tx.query<LockedAccount>(
     `SELECT id, book, code, normal, no_negative, debits, credits FROM account
-     WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+     WHERE id = ANY($1::bigint[]) ORDER BY book, code FOR UPDATE`,
     [ids],
   );
 }
@@ -251,7 +251,8 @@ export async function accountCodes(tx: Sql, ids: readonly number[]): Promise<Map
   return new Map(rows.map((r) => [r.id, `${r.book}/${r.code}`]));
 }
 
-export interface DeferredJournal {
+/** A journal ready to be written by one statement (journalCtes): its key, hash and what it moves. */
+export interface JournalToWrite {
   key: string;
   hash: string;
   kind: string;
@@ -263,14 +264,14 @@ export interface DeferredJournal {
   closedMessage: string;
 }
 
-type Move = { book: string; code: string; debit: number; credit: number };
+type Move = AccountRef & { debit: number; credit: number };
 
-/** What each account of the transfers gains on either side. */
-function accountMoves(transfers: DeferredJournal['transfers']): Move[] {
+/** What each account of the transfers gains on either side, in (book, code) order. */
+function accountMoves(transfers: JournalToWrite['transfers']): Move[] {
   const moves = new Map<string, Move>();
   const add = (r: AccountRef, debit: number, credit: number) => {
     const key = `${r.book}|${r.code}`;
-    const m = moves.get(key) ?? { book: r.book, code: r.code, debit: 0, credit: 0 };
+    const m = moves.get(key) ?? { ...r, debit: 0, credit: 0 };
     m.debit += debit;
     m.credit += credit;
     moves.set(key, m);
@@ -279,42 +280,37 @@ function accountMoves(transfers: DeferredJournal['transfers']): Move[] {
     add(t.debit, t.amount, 0);
     add(t.credit, 0, t.amount);
   }
-  return [...moves.values()];
+  return [...moves.values()].sort((a, b) => byBookAndCode(a, b));
 }
 
-/** $1–$9 as deferJournalStatements binds them; a, p and m the row sources of accounts, postings, moves. */
-function journalSql(a: string, p: string, m: string): string {
-  return `WITH l AS (
-       SELECT id, book, code FROM account WHERE (book, code) IN (SELECT * FROM ${a} AS r(book, code))
-       ORDER BY id FOR UPDATE),
-     j AS (
-       INSERT INTO journal (idem_key, input_hash, kind, effective_date, reverses, memo)
-       SELECT $1, $2, $3, $4, NULL, $5::text::jsonb
-       WHERE tc_require((SELECT count(*) FROM l) = $9::int, 'INTERNAL', 'an account of the journal is not open')
-         AND tc_require(NOT EXISTS (SELECT 1 FROM closed_period c WHERE c.period = $7 AND c.book = ANY($6::text[])),
-                        'PERIOD_CLOSED', $8)
-       RETURNING id),
-     p AS (
-       INSERT INTO posting (journal_id, seq, book, debit_account, credit_account, amount)
-       SELECT j.id, x.seq, x.book, d.id, c.id, x.amount FROM j, ${p} AS x(seq, book, dcode, ccode, amount)
-       JOIN l d ON d.book = x.book AND d.code = x.dcode JOIN l c ON c.book = x.book AND c.code = x.ccode)
-     UPDATE account SET debits = account.debits + m.debit, credits = account.credits + m.credit
-     FROM j, l, ${m} AS m(book, code, debit, credit)
-     WHERE l.book = m.book AND l.code = m.code AND account.id = l.id`;
+function byBookAndCode(a: { book: string; code: string }, b: { book: string; code: string }): number {
+  if (a.book !== b.book) return a.book < b.book ? -1 : 1;
+  return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+}
+
+/** Parameters numbered from `first`, handed out in order. */
+function numbering(first: number) {
+  let next = first;
+  return (rows: unknown[][], types: string[]) => {
+    const r = rowSource(rows, types, next);
+    next += r.params.length;
+    return r;
+  };
 }
 
 /**
- * A journal as two statements that need nothing read first: open its accounts, then — in one
- * statement — lock them in id order, refuse a closed month (tc_require), insert the journal and its
- * postings and move the running totals, where account_not_negative refuses an overdraft.
+ * A balanced journal as CTEs of the caller's statement, written only when `gate` (an SQL condition
+ * on the caller's CTEs) holds, with parameters numbered from `first`:
+ *  - `jl` locks the accounts that exist, in (book, code) order as every writer of the ledger does,
+ *    so writers never deadlock, and `ju` moves their running totals (account_not_negative refuses
+ *    an overdraft); `jo` opens the others with their first totals. An account opened by another
+ *    transaction meanwhile is neither, and the statement is refused as a serialization failure;
+ *  - `jj` inserts the journal (its id: `(SELECT id FROM jj)`) unless the month is closed for one of
+ *    its books (tc_require: PERIOD_CLOSED);
+ *  - `jp` inserts its postings against the accounts `jo` and `ju` returned.
  */
-export function deferJournalStatements(j: DeferredJournal): Statement[] {
-  const refs = [
-    ...new Map(
-      j.transfers.flatMap((t) => [t.debit, t.credit]).map((r) => [`${r.book}|${r.code}`, r]),
-    ).values(),
-  ];
-  const month = j.date.slice(0, 7);
+export function journalCtes(j: JournalToWrite, first: number, gate: string): Statement {
+  const moves = accountMoves(j.transfers);
   const head = [
     j.key,
     j.hash,
@@ -322,30 +318,61 @@ export function deferJournalStatements(j: DeferredJournal): Statement[] {
     j.date,
     JSON.stringify(j.memo),
     j.books,
-    month,
+    j.date.slice(0, 7),
     j.closedMessage,
-    refs.length,
   ];
-  let next = head.length + 1;
-  const source = (rows: unknown[][], types: string[]) => {
-    const r = rowSource(rows, types, next);
-    next += r.params.length;
-    return r;
-  };
-  const a = source(
-    refs.map((r) => [r.book, r.code]),
-    ['text', 'text'],
+  const $ = (i: number) => `$${first + i}`;
+  const source = numbering(first + head.length);
+  const m = source(
+    moves.map((x) => [x.book, x.code, x.kind, x.area, x.owner, x.normal, x.noNegative, x.debit, x.credit]),
+    ['text', 'text', 'text', 'text', 'text', 'text', 'boolean', 'bigint', 'bigint'],
   );
   const p = source(
     j.transfers.map((t, i) => [i, t.debit.book, t.debit.code, t.credit.code, t.amount]),
     ['smallint', 'text', 'text', 'text', 'bigint'],
   );
-  const m = source(
-    accountMoves(j.transfers).map((x) => [x.book, x.code, x.debit, x.credit]),
-    ['text', 'text', 'bigint', 'bigint'],
-  );
-  return [
-    openAccountsStatement(refs),
-    { text: journalSql(a.sql, p.sql, m.sql), params: [...head, ...a.params, ...p.params, ...m.params] },
-  ];
+  const text = journalCteSql({ gate, $, moves: m.sql, postings: p.sql, accounts: moves.length });
+  return { text, params: [...head, ...m.params, ...p.params] };
+}
+
+/**
+ * The SQL of journalCtes: `$` names the journal's head parameters ($(0) key … $(7) closed message),
+ * `moves` and `postings` are the row sources, `accounts` how many accounts the journal moves.
+ */
+function journalCteSql(q: {
+  gate: string;
+  $: (i: number) => string;
+  moves: string;
+  postings: string;
+  accounts: number;
+}): string {
+  const { gate, $ } = q;
+  return `jm AS (SELECT * FROM ${q.moves} AS m(book, code, kind, area_code, owner, normal, no_negative, debits, credits)),
+     jl AS (
+       SELECT a.id, a.book, a.code FROM account a JOIN jm USING (book, code) WHERE ${gate}
+       ORDER BY a.book, a.code FOR UPDATE OF a),
+     ju AS (
+       UPDATE account SET debits = account.debits + jm.debits, credits = account.credits + jm.credits
+       FROM jl JOIN jm USING (book, code) WHERE account.id = jl.id
+       RETURNING account.id, account.book, account.code),
+     jo AS (
+       INSERT INTO account (book, code, kind, area_code, owner, normal, no_negative, debits, credits)
+       SELECT * FROM jm WHERE ${gate} AND NOT EXISTS (SELECT 1 FROM account a WHERE a.book = jm.book AND a.code = jm.code)
+       ORDER BY book, code
+       ON CONFLICT (book, code) DO NOTHING RETURNING id, book, code),
+     ja AS (SELECT * FROM ju UNION ALL SELECT * FROM jo),
+     jj AS (
+       INSERT INTO journal (idem_key, input_hash, kind, effective_date, reverses, memo)
+       SELECT ${$(0)}, ${$(1)}, ${$(2)}, ${$(3)}::date, NULL, ${$(4)}::text::jsonb
+       -- Both guards hold trivially when the gate is shut, whichever the planner evaluates first.
+       WHERE ${gate}
+         AND tc_require(NOT (${gate}) OR NOT EXISTS (SELECT 1 FROM closed_period c
+           WHERE c.period = ${$(6)}::text AND c.book = ANY(${$(5)}::text[])), 'PERIOD_CLOSED', ${$(7)}::text)
+         AND tc_retry_unless(NOT (${gate}) OR (SELECT count(*) FROM ja) = ${q.accounts},
+           'an account of the journal was opened by another transaction meanwhile')
+       RETURNING id),
+     jp AS (
+       INSERT INTO posting (journal_id, seq, book, debit_account, credit_account, amount)
+       SELECT jj.id, x.seq, x.book, d.id, c.id, x.amount FROM jj, ${q.postings} AS x(seq, book, dcode, ccode, amount)
+       JOIN ja d ON d.book = x.book AND d.code = x.dcode JOIN ja c ON c.book = x.book AND c.code = x.ccode)`;
 }

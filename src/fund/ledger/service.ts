@@ -140,7 +140,7 @@ export function hashOf(input: JournalInput): string {
 
 /**
  * Post a balanced journal inside the caller's transaction: accounts are opened on first use and
- * locked in id order, the month must be open, no guarded account may go below zero, and the key
+ * locked in (book, code) order, the month must be open, no guarded account may go below zero, and the key
  * makes a retry return the first journal instead of posting twice.
  */
 export async function postJournal(tx: Sql, input: JournalInput, opts: PostOptions = {}): Promise<Posted> {

@@ -10,12 +10,12 @@ const ACCOUNT = `id, book, code, kind, area_code AS area, owner, normal, no_nega
 
 /**
  * The accounts the areas own (all but personal accounts, which are the persons'), with their stored
- * totals, in id order; `lock` takes them FOR UPDATE so that the balances moved are the balances
+ * totals, in (book, code) order, the order every writer of the ledger locks in; `lock` takes them FOR UPDATE so that the balances moved are the balances
  * left, whatever else is posted meanwhile.
  */
 export function areaAccounts(tx: Sql, areas: readonly string[], lock = false): Promise<AreaAccount[]> {
   return tx.query<AreaAccount>(
-    `SELECT ${ACCOUNT} FROM account WHERE area_code = ANY($1::bpchar[]) AND kind <> 'personal' ORDER BY id ${lock ? 'FOR UPDATE' : ''}`,
+    `SELECT ${ACCOUNT} FROM account WHERE area_code = ANY($1::bpchar[]) AND kind <> 'personal' ORDER BY book, code ${lock ? 'FOR UPDATE' : ''}`,
     [areas],
   );
 }

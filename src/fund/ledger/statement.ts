@@ -1,17 +1,20 @@
 import { ServiceError, type ServiceErrorCode } from '../../common/service-error.js';
-import type { Tx } from '../../db/index.js';
-import { deferJournalStatements } from './repository.js';
+import { journalCtes, type JournalToWrite, type Statement } from './repository.js';
 import { checkTransfers, hashOf, type JournalInput } from './service.js';
 
-/** Turns the database's own refusals of a deferred journal into the ledger's service errors. */
-function journalError(input: JournalInput) {
+/**
+ * A journal written by a statement of its caller's (a settlement's write) rather than by postJournal:
+ * its CTEs, and the ledger's service errors for the database's own refusals of them.
+ */
+
+/** Turns the database's own refusals of a journal's CTEs into the ledger's service errors. */
+export function journalError(input: JournalInput) {
   return (e: unknown): unknown => {
     const err = e as { code?: string; detail?: string; message?: string };
     // postgres names the constraint `constraint_name`, PGlite `constraint`.
     const constraint =
       (e as { constraint_name?: string; constraint?: string }).constraint_name ??
       (e as { constraint?: string }).constraint;
-    if (err.code === 'TC001' && err.detail === 'INTERNAL') return new Error(err.message);
     if (err.code === 'TC001' && err.detail)
       return new ServiceError(err.detail as ServiceErrorCode, err.message ?? 'refused', 'date');
     if (err.code === '23514' && constraint === 'account_not_negative')
@@ -24,17 +27,11 @@ function journalError(input: JournalInput) {
   };
 }
 
-/**
- * Post a balanced journal as deferred statements of the caller's transaction: they go out with
- * the transaction's next query or its COMMIT, and the database itself opens the accounts, locks
- * them in id order, refuses a closed month and an overdraft, and writes the journal and its
- * postings. Only for a caller that has claimed an idempotency key making the journal's key new
- * (as settlement does); its id is found afterwards by its key. Errors surface at commit.
- */
-export function deferJournal(tx: Tx, input: JournalInput): void {
+/** A journal input as the ledger's one-statement form needs it (see journalCtes). */
+export function journalToWrite(input: JournalInput): JournalToWrite {
   checkTransfers(input.transfers);
   const books = [...new Set(input.transfers.map((t) => t.debit.book))].sort();
-  const statements = deferJournalStatements({
+  return {
     key: input.key,
     hash: hashOf(input),
     kind: input.kind,
@@ -43,7 +40,14 @@ export function deferJournal(tx: Tx, input: JournalInput): void {
     transfers: input.transfers,
     books,
     closedMessage: `period ${input.date.slice(0, 7)} is closed for one of ${books.join(', ')}`,
-  });
-  const mapError = journalError(input);
-  for (const s of statements) tx.defer(s.text, s.params, mapError);
+  };
+}
+
+/**
+ * A journal as CTEs of a caller's statement (see journalCtes), written only when `gate` holds, its
+ * parameters numbered from `first`; its id is `(SELECT id FROM jj)`. A refusal raises the whole
+ * statement's error, which `journalError` turns into the ledger's service error.
+ */
+export function journalWriteCtes(input: JournalInput, first: number, gate: string): Statement {
+  return journalCtes(journalToWrite(input), first, gate);
 }
