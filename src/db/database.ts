@@ -30,6 +30,11 @@ export interface Tx extends Sql {
 /** One database: PGlite embedded or a PostgreSQL server, behind the same SQL. */
 export interface Database extends Sql {
   readonly kind: DbConfig['kind'];
+  /**
+   * True for a caller's transaction lent by joinTransaction: a failed statement has aborted it, so
+   * a service must not retry inside it but let the caller's transaction retry whole.
+   */
+  readonly joined?: boolean;
   /** Run fn in one transaction; retried on serialization failure or deadlock, which roll back. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -43,6 +48,7 @@ export interface Database extends Sql {
 export function joinTransaction(tx: Tx, kind: Database['kind']): Database {
   return {
     kind,
+    joined: true,
     query: (text, params) => tx.query(text, params),
     exec: (text) => tx.exec(text),
     copyRows: (table, columns, rows) => tx.copyRows(table, columns, rows),

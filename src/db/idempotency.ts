@@ -25,13 +25,21 @@ export async function saveKeyResult(tx: Sql, key: string, result: unknown): Prom
   ]);
 }
 
+/** What a key was first used for, as stored. */
+export interface StoredKey {
+  operation: string;
+  inputHash: string;
+  result: unknown;
+}
+
 /** The first answer given under a key, when the input is the same; IDEMPOTENCY_CONFLICT otherwise. */
-export async function replayKey<T>(tx: Sql, key: string, operation: string, hash: string): Promise<T> {
-  const [seen] = await tx.query<{ operation: string; input_hash: string; result: unknown }>(
-    'SELECT operation, input_hash, result FROM idempotency WHERE idem_key = $1',
-    [key],
-  );
-  if (!seen || seen.operation !== operation || seen.input_hash !== hash || seen.result === null) {
+export function replayStored<T>(
+  seen: StoredKey | undefined,
+  key: string,
+  operation: string,
+  hash: string,
+): T {
+  if (!seen || seen.operation !== operation || seen.inputHash !== hash || seen.result === null) {
     throw new ServiceError(
       'IDEMPOTENCY_CONFLICT',
       `key ${key} was already used for a different request`,
@@ -39,4 +47,13 @@ export async function replayKey<T>(tx: Sql, key: string, operation: string, hash
     );
   }
   return seen.result as T;
+}
+
+/** The first answer given under a key, read from the database (see replayStored). */
+export async function replayKey<T>(tx: Sql, key: string, operation: string, hash: string): Promise<T> {
+  const [seen] = await tx.query<StoredKey>(
+    'SELECT operation, input_hash AS "inputHash", result FROM idempotency WHERE idem_key = $1',
+    [key],
+  );
+  return replayStored<T>(seen, key, operation, hash);
 }

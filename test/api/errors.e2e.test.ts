@@ -251,11 +251,12 @@ describe('refusals never a 500', () => {
   });
 
   it('answers TIMEOUT when the answer is late; the same msgid then tells the outcome, settled once', async () => {
-    // A database whose transactions start half a second late: the settlement outlives a 50 ms deadline.
+    // A database whose statements and transactions start 200 ms late: the settlement outlives a 50 ms deadline.
+    const later = () => new Promise((resolve) => setTimeout(resolve, 200));
     const late: Database = {
       ...t.db,
-      transaction: (fn) =>
-        new Promise((resolve) => setTimeout(resolve, 500)).then(() => t.db.transaction(fn)),
+      query: (text, params) => later().then(() => t.db.query(text, params)),
+      transaction: (fn) => later().then(() => t.db.transaction(fn)),
     };
     const slow = await startServer(late, { handlerTimeoutMs: 50 });
     const message = envelope('H002', '2207', settleInput(100), { sign_no: signNo });

@@ -77,7 +77,7 @@ describe.skipIf(!onServer)(`${N} concurrent requests (PostgreSQL, ${POOL} connec
     );
   }
 
-  it('settlements of one person near the annual cap queue on the totals row: the cap is met exactly, never exceeded', async () => {
+  it('settlements of one person near the annual cap: the cap is met exactly, never exceeded', async () => {
     await nearCap('C-A');
     const results = await rush('C-A');
     // 2,000.00 of room: two claims pay 750.00 in full, one pays the last 500.00, the rest nothing.
@@ -238,11 +238,11 @@ describe.skipIf(!onServer)(`${N} concurrent requests (PostgreSQL, ${POOL} connec
     expect((await checkLedger(t.db)).problems).toEqual([]);
   });
 
-  it('without the row lock (lockTotals: false) the same rush breaches the cap — ten times in a row', async () => {
+  it('without the totals check (checkTotals: false) the same rush breaches the cap — ten times in a row', async () => {
     for (let round = 0; round < 10; round++) {
       const psnNo = `C-D${round}`;
       await nearCap(psnNo);
-      await rush(psnNo, { lockTotals: false });
+      await rush(psnNo, { checkTotals: false });
       const state = await personState(t.db, psnNo);
       expect(state.settlements).toBe(3 + N);
       // Many transactions read the same 2,000.00 of room and each spent it.

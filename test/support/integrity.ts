@@ -16,7 +16,8 @@ function nonZero(totals: Record<string, number>): Counters {
  * Each settlement in one piece: its fee lines, its fund rows (the pool's always), its idempotency
  * key with a stored answer, and — when money moved — its journal, whose postings add up to the
  * funds that pay plus the personal account. Each reversal has the journal reversing the original.
- * No settlement journal belongs to no settlement. Returns what is wrong, one line each.
+ * No settlement journal belongs to no settlement, and no fee line, fund row or journal reference
+ * points nowhere (migration 013 keeps these without foreign keys). Returns what is wrong, one line each.
  */
 export async function halfWritten(db: Sql): Promise<string[]> {
   const rows = await db.query<{ problem: string }>(
@@ -57,6 +58,15 @@ export async function halfWritten(db: Sql): Promise<string[]> {
      SELECT 'journal ' || j.id || ' (' || j.idem_key || ') reverses a settlement but no reversal row holds it'
        FROM journal j WHERE j.kind = 'settlement-reversal'
          AND NOT EXISTS (SELECT 1 FROM settlement_reversal r WHERE r.journal_id = j.id)
+     UNION ALL
+     SELECT 'fee line ' || l.setl_id || '/' || l.seq || ' belongs to no settlement' FROM settlement_line l
+       WHERE NOT EXISTS (SELECT 1 FROM settlement s WHERE s.psn_no = l.psn_no AND s.setl_id = l.setl_id)
+     UNION ALL
+     SELECT 'fund row ' || f.setl_id || '/' || f.fund_pay_type || ' belongs to no settlement' FROM settlement_fund f
+       WHERE NOT EXISTS (SELECT 1 FROM settlement s WHERE s.psn_no = f.psn_no AND s.setl_id = f.setl_id)
+     UNION ALL
+     SELECT 'settlement ' || s.setl_id || ' names journal ' || s.journal_id || ', which does not exist' FROM settlement s
+       WHERE s.journal_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.id = s.journal_id)
      UNION ALL
      SELECT 'key ' || i.idem_key || ' was claimed but has no answer' FROM idempotency i
        WHERE i.operation IN ('settle', 'reverse') AND i.result IS NULL`,

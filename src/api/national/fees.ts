@@ -4,7 +4,7 @@ import type { Tx } from '../../db/index.js';
 import { formatYuan, mulDivRoundHalfUp } from '../../domain/money/money.js';
 import { splitFees } from '../../domain/settlement/fees.js';
 import { buildClaim } from '../../settlement/online/claim.js';
-import { loadContext } from '../../settlement/online/context.js';
+import { readContext } from '../../settlement/online/context.js';
 import type { ValidSettleRequest } from '../../settlement/online/request.js';
 import { chinaDate } from './envelope.js';
 import { count, dateTime, parseField, text, toYuan, yuan } from './fields.js';
@@ -88,7 +88,7 @@ async function classify(tx: Tx, ctx: CallContext, v: repo.VisitRow, lines: reado
     useAccount: false,
     lines: lines.map((l) => ({ code: l.med_list_codg, count: l.cnt, amount: l.det_item_fee_sumamt })),
   };
-  const c = await loadContext(tx, request, { totals: 'read' }).catch((e: unknown) => {
+  const c = await readContext(tx, request).catch((e: unknown) => {
     throw e instanceof ServiceError
       ? new ServiceError(e.code, e.message, messagePath(e.path, request.lines))
       : e;

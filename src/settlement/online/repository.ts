@@ -1,4 +1,4 @@
-import type { Sql, Tx } from '../../db/index.js';
+import type { Sql } from '../../db/index.js';
 import type { Settlement } from '../../domain/settlement/types.js';
 import type { StoredTotals } from './claim.js';
 
@@ -56,6 +56,14 @@ export async function writeTotals(
   );
 }
 
+/**
+ * Queue behind every other settlement of the person that took this lock, until the transaction
+ * ends: what a settlement falls back to when its totals changed under it.
+ */
+export async function queueForPerson(tx: Sql, psnNo: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tongchou.settle:${psnNo}`]);
+}
+
 /** The balance of a person's personal account (0 if it was never opened). */
 export async function accountBalance(tx: Sql, psnNo: string): Promise<number> {
   const [row] = await tx.query<{ balance: number }>(
@@ -82,8 +90,6 @@ export interface SettlementRow {
   catalogueVersion: number;
   settlement: Settlement;
   delta: StoredTotals;
-  /** The key of the settlement's journal, posted earlier in the same transaction (null: none). */
-  journalKey: string | null;
   trace: unknown;
   lines: { code: string; class: string; amount: number; selfpayBp: number; priceCapFen: number | null }[];
   diseases: readonly string[];
@@ -91,26 +97,32 @@ export interface SettlementRow {
 }
 
 /**
- * The settlement ($1–$32, its diagnoses and tags $43–$44), its fee lines ($33–$37) and its fund
- * rows ($38–$39), as CTEs and a last INSERT.
+ * The settlement ($1–$31, its journal's id as `journalId`, its diagnoses and tags $42–$43), its
+ * fee lines ($32–$36) and its fund rows ($37–$38), as CTEs.
  */
-const SETTLEMENT_SQL = `s AS (
+/** $15–$29: the amounts in fen, but the pool's rate in basis points ($22). */
+const AMOUNTS = Array.from(
+  { length: 15 },
+  (_, i) => `$${15 + i}::${15 + i === 22 ? 'integer' : 'bigint'}`,
+).join(', ');
+
+const SETTLEMENT_SQL = (journalId: string) => `s AS (
        INSERT INTO settlement (psn_no, setl_id, idem_key, input_hash, mdtrt_id, scheme, person_type, med_type,
          institution_code, insured_area, care_area, setl_date, pack_hash, catalogue_version, medfee_sumamt,
          fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, deductible, hifp_pay, pool_rate_bp,
          hifob_pay, hifmi_pay, maf_pay, fund_pay_sumamt, psn_part_amt, acct_pay, psn_cash_pay, totals_delta,
          journal_id, trace, diseases, tags)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-         $23, $24, $25, $26, $27, $28, $29, $30::text::jsonb,
-         (SELECT id FROM journal WHERE idem_key = $31::text), $32::text::jsonb, $43::text[], $44::text[])
-       RETURNING psn_no, setl_id),
+       SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text,
+         $11::text, $12::date, $13::text, $14::bigint, ${AMOUNTS}, $30::text::jsonb, ${journalId}, $31::text::jsonb,
+         $42::text[], $43::text[]
+       FROM t RETURNING psn_no, setl_id),
      l AS (
        INSERT INTO settlement_line (psn_no, setl_id, seq, code, class, amount, selfpay_bp, price_cap_fen)
        SELECT s.psn_no, s.setl_id, x.seq - 1, x.code, x.class, x.amount, x.bp, x.cap
-       FROM s, unnest($33::text[], $34::text[], $35::bigint[], $36::integer[], $37::bigint[])
+       FROM s, unnest($32::text[], $33::text[], $34::bigint[], $35::integer[], $36::bigint[])
          WITH ORDINALITY AS x(code, class, amount, bp, cap, seq))`;
-const FUND_ROWS_SQL = `INSERT INTO settlement_fund (psn_no, setl_id, fund_pay_type, amount)
-     SELECT s.psn_no, s.setl_id, f.t, f.a FROM s, unnest($38::text[], $39::bigint[]) AS f(t, a)`;
+const FUND_ROWS_SQL = `f AS (INSERT INTO settlement_fund (psn_no, setl_id, fund_pay_type, amount)
+     SELECT s.psn_no, s.setl_id, f.t, f.a FROM s, unnest($37::text[], $38::bigint[]) AS f(t, a))`;
 
 function settlementParams(r: SettlementRow): unknown[] {
   const s = r.settlement;
@@ -145,7 +157,6 @@ function settlementParams(r: SettlementRow): unknown[] {
     s.accountPay,
     s.cashPay,
     JSON.stringify(r.delta),
-    r.journalKey,
     r.trace === null ? null : JSON.stringify(r.trace),
     r.lines.map((l) => l.code),
     r.lines.map((l) => l.class),
@@ -157,27 +168,58 @@ function settlementParams(r: SettlementRow): unknown[] {
   ];
 }
 
+/** A statement's CTEs with their parameters, numbered to follow the settlement's. */
+export interface Ctes {
+  text: string;
+  params: unknown[];
+}
+
+/** The parameters the settlement's own CTEs take: the journal's are numbered after them. */
+export const SETTLEMENT_PARAMS = 44;
+
 /**
- * Everything a settlement writes but its journal, as one statement deferred to the commit: the settlement with its lines
- * and fund rows, the person-year's new totals ($40 year, $41 totals) and the answer stored under
- * its idempotency key ($42), which the transaction must have claimed.
+ * Everything a settlement writes, as one statement (its own transaction, or part of the caller's):
+ *  - `k` claims the idempotency key with the answer ($39); a key taken already writes nothing more;
+ *  - `t` writes the person-year's new totals ($40 year, $41 totals) if they still are what the
+ *    claim was settled from ($44; null: unchecked), and the statement is refused as a serialization
+ *    failure if they are not, so that the caller settles again from the new ones;
+ *  - the journal's CTEs (`journal`, gated on `t`, its parameters from $45), then the settlement
+ *    with its lines and fund rows ($1–$38, its diagnoses and tags $42–$43).
+ * Answers whether the key was claimed.
  */
-export function deferRecordSettlement(
-  tx: Tx,
+export async function recordSettlement(
+  sql: Sql,
   r: SettlementRow,
-  year: number,
-  totals: StoredTotals,
+  totals: { year: number; after: StoredTotals; before: StoredTotals | null },
   result: unknown,
-): void {
-  tx.defer(
-    `WITH ${SETTLEMENT_SQL},
+  journal: Ctes | null,
+): Promise<boolean> {
+  const text = `WITH k AS (
+       INSERT INTO idempotency (idem_key, operation, input_hash, result) VALUES ($3, 'settle', $4, $39::text::jsonb)
+       ON CONFLICT (idem_key) DO NOTHING RETURNING idem_key),
      t AS (
-       INSERT INTO person_totals (psn_no, year, scheme, totals) VALUES ($1, $40, $6, $41::text::jsonb)
-       ON CONFLICT (psn_no, year, scheme) DO UPDATE SET totals = EXCLUDED.totals, updated_at = now()),
-     k AS (UPDATE idempotency SET result = $42::text::jsonb WHERE idem_key = $3)
-     ${FUND_ROWS_SQL}`,
-    [...settlementParams(r), year, JSON.stringify(totals), JSON.stringify(result), r.diseases, r.tags],
-  );
+       INSERT INTO person_totals (psn_no, year, scheme, totals) SELECT $1::text, $40::smallint, $6::text, $41::text::jsonb FROM k
+       ON CONFLICT (psn_no, year, scheme) DO UPDATE SET totals = EXCLUDED.totals, updated_at = now()
+       WHERE $44::text IS NULL OR person_totals.totals = $44::text::jsonb
+       RETURNING psn_no),
+     g AS (SELECT tc_retry_unless(NOT EXISTS (SELECT 1 FROM k) OR EXISTS (SELECT 1 FROM t),
+       'the person''s totals changed while the claim was settled') AS ok),
+     ${journal ? `${journal.text},` : ''}
+     ${SETTLEMENT_SQL(journal ? '(SELECT id FROM jj)' : 'NULL::bigint')},
+     ${FUND_ROWS_SQL}
+     SELECT (SELECT count(*) FROM k)::int AS claimed, (SELECT ok FROM g) AS ok`;
+  const params = [
+    ...settlementParams(r),
+    JSON.stringify(result),
+    totals.year,
+    JSON.stringify(totals.after),
+    r.diseases,
+    r.tags,
+    totals.before === null ? null : JSON.stringify(totals.before),
+    ...(journal?.params ?? []),
+  ];
+  const [row] = await sql.query<{ claimed: number }>(text, params);
+  return row!.claimed === 1;
 }
 
 export interface StoredSettlement {

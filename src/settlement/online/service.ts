@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { inputHash } from '../../common/hash.js';
 import { ServiceError } from '../../common/service-error.js';
-import type { Database, Sql, Tx } from '../../db/index.js';
+import { joinTransaction, type Database } from '../../db/index.js';
 import { settle as calculate } from '../../domain/settlement/calculator.js';
 import type { Claim, Settlement, TraceEntry } from '../../domain/settlement/types.js';
 import { poolBook } from '../../fund/ledger/accounts.js';
-import { deferJournal } from '../../fund/ledger/deferred.js';
-import { reverseJournal } from '../../fund/ledger/service.js';
+import { journalError, journalWriteCtes } from '../../fund/ledger/statement.js';
+import { reverseJournal, type JournalInput } from '../../fund/ledger/service.js';
 import { settlementTransfers } from './postings.js';
 import { buildClaim, fromSlots, subtractDelta, toSlots, totalsDelta } from './claim.js';
-import { loadContext, type ClaimContext, type ContextRead } from './context.js';
+import { loadContext, readContext, type ClaimContext } from './context.js';
 import * as repo from './repository.js';
-import { claimKey, replayKey, saveKeyResult } from '../../db/idempotency.js';
+import { claimKey, replayKey, replayStored, saveKeyResult } from '../../db/idempotency.js';
 import {
   parseInput,
   reverseRequestSchema,
@@ -39,10 +39,13 @@ export interface ReverseResult {
   reversedOn: string;
 }
 
-/** Options a caller may set; `lockTotals: false` is only for the test that shows why the lock is there. */
+/**
+ * Options a caller may set; `checkTotals: false` (write the new totals without checking that they
+ * are still the ones read) is only for the test that shows why the check is there.
+ */
 export interface SettleOptions {
   explain?: boolean;
-  lockTotals?: boolean;
+  checkTotals?: boolean;
 }
 
 interface Computed {
@@ -55,18 +58,8 @@ interface Computed {
   closedBooks: string[];
 }
 
-/**
- * Look up everything the claim needs and run the calculator, writing nothing but the key's claim
- * and the totals row's lock when `read` asks for them; null when the key was taken already.
- */
-async function compute(
-  tx: Sql,
-  request: ValidSettleRequest,
-  opts: SettleOptions,
-  read: ContextRead,
-): Promise<Computed | null> {
-  const ctx = await loadContext(tx, request, read);
-  if (!ctx) return null;
+/** Run the calculator on a claim's context. */
+function compute(ctx: ClaimContext, request: ValidSettleRequest, opts: SettleOptions): Computed {
   const { person, enrolment, institution, items, pack, totals: before, accountBalance } = ctx;
   const claim = buildClaim({ request, person, enrolment, institution, items, accountBalance });
   const outcome = calculate(pack, claim, toSlots(pack, before), opts.explain ?? false);
@@ -122,7 +115,7 @@ export async function preSettle(
   opts: SettleOptions = {},
 ): Promise<Omit<SettleResult, 'setlId'>> {
   const request = parseInput(settleRequestSchema, input);
-  return (await compute(db, request, opts, { totals: 'read' }))!.result;
+  return compute(await readContext(db, request), request, opts).result;
 }
 
 function newSetlId(date: string): string {
@@ -135,11 +128,8 @@ function refuseClosed(closedBooks: readonly string[], scheme: '310' | '390', dat
     throw new ServiceError('PERIOD_CLOSED', `period ${date.slice(0, 7)} is closed for ${book}`, 'setl_time');
 }
 
-/**
- * The settlement's ledger journal (none when no fund money moves), under the key `settle:<key>`,
- * deferred to the commit; answers the journal's key, by which the settlement row finds its id.
- */
-function deferSettlementJournal(tx: Tx, key: string, c: Computed): string | null {
+/** The settlement's ledger journal as CTEs of its write (none when no fund money moves). */
+function journalOf(key: string, c: Computed) {
   const { request } = c;
   const transfers = settlementTransfers(c.result.settlement, {
     scheme: c.row.scheme as '310' | '390',
@@ -148,22 +138,29 @@ function deferSettlementJournal(tx: Tx, key: string, c: Computed): string | null
     psnNo: request.psnNo,
   });
   if (transfers.length === 0) return null;
-  // Our idempotency row for `key` is new in this transaction, so `settle:key` is too.
-  deferJournal(tx, {
+  const input = {
     key: `settle:${key}`,
     kind: 'settlement',
     date: request.date,
     memo: { psnNo: request.psnNo, mdtrtId: request.mdtrtId },
     transfers,
-  });
-  return `settle:${key}`;
+  };
+  return { ctes: journalWriteCtes(input, repo.SETTLEMENT_PARAMS + 1, 'EXISTS (SELECT 1 FROM t)'), input };
 }
 
+/** The attempts a settlement gets when what it read changed before it wrote. */
+const MAX_ATTEMPTS = 4;
+
 /**
- * Settlement (2207/2304), in one transaction: the settlement with its lines and fund rows, the
- * person's totals, the personal-account debit and the ledger postings. The key makes a retry or a
- * concurrent copy return the first answer; the person's totals row is locked, so concurrent
- * settlements of one person queue and a cap is never exceeded.
+ * Settlement (2207/2304) in two statements: one reads everything the claim needs, the calculator
+ * runs, and one writes the settlement with its lines and fund rows, the person's totals, the
+ * personal-account debit and the ledger postings, if the totals are still the ones read. When they
+ * are not (a settlement of the same person came first), or the personal account no longer holds
+ * what was read, it settles again from what is there now, queueing this time behind the person's
+ * other settlements, so that a cap is never exceeded and a rush on one person still ends. The key
+ * makes a retry or a concurrent copy return the first answer. Inside a caller's transaction
+ * (joinTransaction) the write's refusal aborts it with a serialization failure, which the caller's
+ * transaction retries whole.
  */
 export async function settle(
   db: Database,
@@ -171,29 +168,81 @@ export async function settle(
   opts: SettleOptions = {},
 ): Promise<SettleResult> {
   const request = parseInput(settleRequestSchema, input);
-  const { key, ...rest } = request;
-  const hash = inputHash(rest);
-  return db.transaction(async (tx) => {
-    const totals = (opts.lockTotals ?? true) ? 'lock' : 'read';
-    const c = await compute(tx, request, opts, { totals, claim: { key, operation: 'settle', hash } });
-    if (!c) return replayKey<SettleResult>(tx, key, 'settle', hash);
-    refuseClosed(c.closedBooks, c.row.scheme as '310' | '390', request.date);
-    const journalKey = deferSettlementJournal(tx, key, c);
-    const setlId = newSetlId(request.date);
-    const result: SettleResult = { setlId, ...c.result };
-    const row = {
-      ...c.row,
-      setlId,
-      key,
-      hash,
-      settlement: c.result.settlement,
-      delta: totalsDelta(c.before, c.after),
-      journalKey,
-      trace: c.result.trace,
-    };
-    repo.deferRecordSettlement(tx, row, Number(request.date.slice(0, 4)), c.after, result);
-    return result;
-  });
+  const hash = hashWithoutKey(request);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (attempt === 1 || db.joined) return await settleOnce(db, request, hash, opts);
+      return await db.transaction(async (tx) => {
+        await repo.queueForPerson(tx, request.psnNo);
+        return settleOnce(joinTransaction(tx, db.kind), request, hash, opts);
+      });
+    } catch (e) {
+      if (db.joined || !readChanged(e)) throw e;
+      if (attempt >= MAX_ATTEMPTS) {
+        const message = `person ${request.psnNo} is being settled by other requests; send this one again`;
+        throw new ServiceError('UNAVAILABLE', message, 'psn_no');
+      }
+    }
+  }
+}
+
+/** The hash of a request's input, without the key it is sent under. */
+function hashWithoutKey(request: ValidSettleRequest): string {
+  const input: Partial<ValidSettleRequest> = { ...request };
+  delete input.key;
+  return inputHash(input);
+}
+
+/** What the write refuses when the totals or the personal account moved since they were read. */
+function readChanged(e: unknown): boolean {
+  return (e as { code?: string }).code === '40001';
+}
+
+/**
+ * A refusal of the settlement's write as its caller should see it. The only account a settlement
+ * can take down is the personal account, and it pays no more than the balance it read: an
+ * overdraft means the balance moved since, so it is a serialization failure, to settle again.
+ */
+function settlementWriteError(e: unknown, journal: JournalInput): unknown {
+  const mapped = journalError(journal)(e);
+  if (mapped instanceof ServiceError && mapped.code === 'INSUFFICIENT_BALANCE')
+    return Object.assign(new Error(`the personal account of ${journal.key} changed while it was settled`), {
+      code: '40001',
+    });
+  return mapped;
+}
+
+async function settleOnce(
+  db: Database,
+  request: ValidSettleRequest,
+  hash: string,
+  opts: SettleOptions,
+): Promise<SettleResult> {
+  const { key } = request;
+  const read = await loadContext(db, request, key);
+  if (read.seen) return replayStored<SettleResult>(read.seen, key, 'settle', hash);
+  const c = compute(read.ctx, request, opts);
+  refuseClosed(c.closedBooks, c.row.scheme as '310' | '390', request.date);
+  const journal = journalOf(key, c);
+  const setlId = newSetlId(request.date);
+  const result: SettleResult = { setlId, ...c.result };
+  const row = {
+    ...c.row,
+    setlId,
+    key,
+    hash,
+    settlement: c.result.settlement,
+    delta: totalsDelta(c.before, c.after),
+    trace: c.result.trace,
+  };
+  const year = Number(request.date.slice(0, 4));
+  const totals = { year, after: c.after, before: (opts.checkTotals ?? true) ? c.before : null };
+  const claimed = await repo
+    .recordSettlement(db, row, totals, result, journal?.ctes ?? null)
+    .catch((e: unknown) => {
+      throw journal ? settlementWriteError(e, journal.input) : e;
+    });
+  return claimed ? result : replayKey<SettleResult>(db, key, 'settle', hash);
 }
 
 /**
