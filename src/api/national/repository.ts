@@ -23,6 +23,26 @@ export async function findMessage(
   return row;
 }
 
+/**
+ * In one statement: the first answer given to an institution's msgid, if any, and whether sign_no
+ * (null: none sent) is an open sign-in of the institution.
+ */
+export async function messageState(
+  tx: Sql,
+  institution: string,
+  msgid: string,
+  signNo: string | null,
+): Promise<{ seen: StoredMessage | null; signedIn: boolean }> {
+  const [row] = await tx.query<{ seen: StoredMessage | null; signedIn: boolean }>(
+    `SELECT (SELECT row_to_json(m) FROM (SELECT infno, input_hash, answer FROM api_message
+               WHERE institution_code = $1 AND msgid = $2) m) AS seen,
+            EXISTS (SELECT 1 FROM api_sign_in WHERE sign_no = $3::text AND institution_code = $1
+                      AND signed_out_at IS NULL) AS "signedIn"`,
+    [institution, msgid, signNo],
+  );
+  return row!;
+}
+
 /** Keep an answer as the msgid's first; false when another copy of the message stored one first. */
 export async function storeMessage(
   tx: Sql,
@@ -66,15 +86,6 @@ export async function signOut(tx: Sql, institution: string, signNo: string, atMs
     `UPDATE api_sign_in SET signed_out_at = to_timestamp($3::float8 / 1000)
      WHERE sign_no = $1 AND institution_code = $2 AND signed_out_at IS NULL RETURNING sign_no`,
     [signNo, institution, atMs],
-  );
-  return rows.length === 1;
-}
-
-/** Whether sign_no is an open sign-in of the institution. */
-export async function isSignedIn(tx: Sql, institution: string, signNo: string): Promise<boolean> {
-  const rows = await tx.query(
-    'SELECT 1 FROM api_sign_in WHERE sign_no = $1 AND institution_code = $2 AND signed_out_at IS NULL',
-    [signNo, institution],
   );
   return rows.length === 1;
 }

@@ -88,10 +88,10 @@ function transactionOf(infno: string): Transaction {
   );
 }
 
-async function requireSignIn(db: Database, institution: string, signNo: string | undefined): Promise<void> {
+function requireSignIn(institution: string, signNo: string | undefined, signedIn: boolean): void {
   if (!signNo)
     throw new ServiceError('INVALID_INPUT', 'is required: sign in with 9001 and send its sign_no', 'sign_no');
-  if (!(await repo.isSignedIn(db, institution, signNo))) {
+  if (!signedIn) {
     throw new ServiceError(
       'FORBIDDEN',
       `sign_no ${signNo} is not an open sign-in of institution ${institution}: sign in with 9001 and send its sign_no`,
@@ -116,10 +116,10 @@ export async function callService(call: Call): Promise<Answer> {
     );
   }
   const hash = messageHash(envelope);
-  const seen = await repo.findMessage(call.db, call.institution, envelope.msgid);
-  if (seen) return replay(seen, envelope, hash);
+  const state = await repo.messageState(call.db, call.institution, envelope.msgid, envelope.sign_no ?? null);
+  if (state.seen) return replay(state.seen, envelope, hash);
   const transaction = transactionOf(envelope.infno);
-  if (transaction.needsSignIn) await requireSignIn(call.db, call.institution, envelope.sign_no);
+  if (transaction.needsSignIn) requireSignIn(call.institution, envelope.sign_no, state.signedIn);
   const output = await transaction.run({
     db: call.db,
     institution: call.institution,
