@@ -1,7 +1,7 @@
 /**
  * Who may call, and what a refused or repeated message writes: every refusal answers infcode -1
- * and writes nothing (a nonce is spent only by a request whose signature is good); a repeated
- * msgid answers the first answer and writes nothing more.
+ * and writes nothing (a nonce is spent only when a well-formed message, signed by the institution it
+ * names, is first read); a repeated msgid answers the first answer and writes nothing more.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -214,7 +214,7 @@ describe('national interface security', () => {
 
   it('refuses a message naming another institution than the one that signed it', async () => {
     const forged = envelope('H001', '2207', visit('P1', 'V1'), { sign_no: sign002 });
-    await refused(() => call(server, h002, forged), 'FORBIDDEN', 'fixmedins_code', true);
+    await refused(() => call(server, h002, forged), 'FORBIDDEN', 'fixmedins_code');
   });
 
   it('refuses without an open sign-in of the institution itself', async () => {

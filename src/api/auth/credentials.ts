@@ -72,15 +72,25 @@ export interface SignedRequest {
   body: Uint8Array;
 }
 
+/** A request's nonce, to be spent before the request acts. */
+export interface PendingNonce {
+  institution: string;
+  nonce: string;
+  /** When its timestamp leaves the window: after that a replay is refused as stale instead. */
+  expiresAtMs: number;
+}
+
 export interface Authenticated {
   institution: string;
   keyId: string;
+  nonce: PendingNonce;
 }
 
 /**
- * Check a signed request: the headers' form, the timestamp within ±windowS of now, a signature
- * made with a credential of the institution that is not revoked, and a nonce never seen in the
- * window. Writes nothing but the spent nonce, and only for a request whose signature is good.
+ * Check a signed request: the headers' form, the timestamp within ±windowS of now, and a signature
+ * made with a credential of the institution that is not revoked. Writes nothing: the caller spends
+ * the nonce before the request acts (the national interface does so with the message's first read,
+ * national/repository.ts messageState), so a request refused before then writes nothing.
  */
 export async function authenticate(
   db: Database,
@@ -102,15 +112,17 @@ export async function authenticate(
       SIGNATURE_HEADERS.signature,
     );
   }
-  const expiresAtMs = (seconds + windowS) * 1000;
-  if (!(await repo.spendNonce(db, h.institution, h.nonce, expiresAtMs))) {
-    throw new ServiceError(
-      'UNAUTHENTICATED',
-      `nonce ${h.nonce} was already used: send every request with a new nonce`,
-      SIGNATURE_HEADERS.nonce,
-    );
-  }
-  return { institution: h.institution, keyId };
+  const nonce = { institution: h.institution, nonce: h.nonce, expiresAtMs: (seconds + windowS) * 1000 };
+  return { institution: h.institution, keyId, nonce };
+}
+
+/** The refusal of a nonce the institution has spent already. */
+export function replayedNonce(n: PendingNonce): ServiceError {
+  return new ServiceError(
+    'UNAUTHENTICATED',
+    `nonce ${n.nonce} was already used: send every request with a new nonce`,
+    SIGNATURE_HEADERS.nonce,
+  );
 }
 
 /** Delete the nonces that can no longer be replayed (their timestamps are stale); returns how many. */

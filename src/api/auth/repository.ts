@@ -61,21 +61,6 @@ export function activeSecrets(
   );
 }
 
-/** Spend a nonce; false when the institution has spent it already (and it has not expired). */
-export async function spendNonce(
-  tx: Sql,
-  institutionCode: string,
-  nonce: string,
-  expiresAtMs: number,
-): Promise<boolean> {
-  const rows = await tx.query(
-    `INSERT INTO api_nonce (institution_code, nonce, expires_at) VALUES ($1, $2, to_timestamp($3::float8 / 1000))
-     ON CONFLICT DO NOTHING RETURNING nonce`,
-    [institutionCode, nonce, expiresAtMs],
-  );
-  return rows.length === 1;
-}
-
 /** Forget nonces whose timestamps have left the window: a replay of one is refused as stale. */
 export async function purgeNonces(tx: Sql, nowMs: number): Promise<number> {
   const rows = await tx.query(

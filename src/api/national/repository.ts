@@ -23,22 +23,36 @@ export async function findMessage(
   return row;
 }
 
+/** What a message finds when it arrives: see messageState. */
+export interface MessageState {
+  /** The msgid's first answer, if any. */
+  seen: StoredMessage | null;
+  /** Whether sign_no is an open sign-in of the institution. */
+  signedIn: boolean;
+  /** False when the institution had spent the nonce already (true when no nonce was given). */
+  nonceFresh: boolean;
+}
+
 /**
- * In one statement: the first answer given to an institution's msgid, if any, and whether sign_no
- * (null: none sent) is an open sign-in of the institution.
+ * In one statement: spend the request's nonce (null: none to spend), and read the msgid's first
+ * answer, if any, and whether sign_no (null: none sent) is an open sign-in of the institution.
  */
 export async function messageState(
   tx: Sql,
-  institution: string,
-  msgid: string,
-  signNo: string | null,
-): Promise<{ seen: StoredMessage | null; signedIn: boolean }> {
-  const [row] = await tx.query<{ seen: StoredMessage | null; signedIn: boolean }>(
-    `SELECT (SELECT row_to_json(m) FROM (SELECT infno, input_hash, answer FROM api_message
+  m: { institution: string; msgid: string; signNo: string | null },
+  nonce: { nonce: string; expiresAtMs: number } | null,
+): Promise<MessageState> {
+  const [row] = await tx.query<MessageState>(
+    `WITH n AS (
+       INSERT INTO api_nonce (institution_code, nonce, expires_at)
+       SELECT $1, $4::text, to_timestamp($5::float8 / 1000) WHERE $4::text IS NOT NULL
+       ON CONFLICT DO NOTHING RETURNING nonce)
+     SELECT (SELECT row_to_json(m) FROM (SELECT infno, input_hash, answer FROM api_message
                WHERE institution_code = $1 AND msgid = $2) m) AS seen,
             EXISTS (SELECT 1 FROM api_sign_in WHERE sign_no = $3::text AND institution_code = $1
-                      AND signed_out_at IS NULL) AS "signedIn"`,
-    [institution, msgid, signNo],
+                      AND signed_out_at IS NULL) AS "signedIn",
+            ($4::text IS NULL OR EXISTS (SELECT 1 FROM n)) AS "nonceFresh"`,
+    [m.institution, m.msgid, m.signNo, nonce?.nonce ?? null, nonce?.expiresAtMs ?? null],
   );
   return row!;
 }

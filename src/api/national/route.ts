@@ -84,6 +84,7 @@ async function answer(ctx: ServerContext, request: FastifyRequest, receivedAt: n
       requestId: request.id,
       receivedAt,
       clock: ctx.clock,
+      nonce: auth.nonce,
     }),
   );
   return withDeadline(work, ctx.config.handlerTimeoutMs);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ServiceError } from '../../common/service-error.js';
+import { replayedNonce, type PendingNonce } from '../auth/credentials.js';
 import type { Database } from '../../db/index.js';
 import { parseEnvelope, successAnswer, type Answer, type AnswerTimes, type Envelope } from './envelope.js';
 import { canonicalExactJson, type ExactJson } from './exact-json.js';
@@ -56,6 +57,8 @@ export interface Call {
   requestId: string;
   receivedAt: number;
   clock: () => number;
+  /** The request's nonce, spent with the message's first read; none for a call not over HTTP. */
+  nonce?: PendingNonce | null;
 }
 
 /** What a message's first answer is kept under: its transaction and input, hashed. */
@@ -116,7 +119,12 @@ export async function callService(call: Call): Promise<Answer> {
     );
   }
   const hash = messageHash(envelope);
-  const state = await repo.messageState(call.db, call.institution, envelope.msgid, envelope.sign_no ?? null);
+  const state = await repo.messageState(
+    call.db,
+    { institution: call.institution, msgid: envelope.msgid, signNo: envelope.sign_no ?? null },
+    call.nonce ?? null,
+  );
+  if (!state.nonceFresh) throw replayedNonce(call.nonce!);
   if (state.seen) return replay(state.seen, envelope, hash);
   const transaction = transactionOf(envelope.infno);
   if (transaction.needsSignIn) requireSignIn(call.institution, envelope.sign_no, state.signedIn);
