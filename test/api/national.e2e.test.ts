@@ -181,8 +181,17 @@ describe('national interface', () => {
 
   it('2207 settles the same amounts in one transaction: the settlement, the ledger, the account', async () => {
     const before = await writes(t.db);
-    const a = await send('2207', visit);
+    const message = envelope(h002.institution, '2207', visit, { sign_no: signNo });
+    const a = await call(server, h002, message);
     expect(a.infcode).toBe(0);
+    // The answer was kept as the msgid's first in the settlement's own statement: the same one,
+    // and a copy of the message is answered with it, settling nothing more.
+    const [kept] = await t.db.query<{ answer: unknown }>(
+      'SELECT answer FROM api_message WHERE institution_code = $1 AND msgid = $2',
+      [h002.institution, message.msgid],
+    );
+    expect(kept!.answer).toEqual(a);
+    expect(await call(server, h002, message)).toEqual(a);
     const out = a.output as Out;
     expect(out.setlinfo).toMatchObject({ ...expected, setl_time: '2025-03-10 10:00:00' });
     setlId = out.setlinfo!.setl_id as string;
@@ -200,6 +209,7 @@ describe('national interface', () => {
       psn_cash_pay: 0,
     });
     const after = await writes(t.db);
+    expect(after.api_message).toBe(before.api_message! + 1);
     expect(after.settlement).toBe(before.settlement! + 1);
     expect(after.settlement_line).toBe(before.settlement_line! + 3);
     expect(after.journal).toBe(before.journal! + 1);

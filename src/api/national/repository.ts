@@ -57,17 +57,38 @@ export async function messageState(
   return row!;
 }
 
+export interface MessageToKeep {
+  institution: string;
+  msgid: string;
+  infno: string;
+  hash: string;
+  answer: Answer;
+}
+
+/** An INSERT of a message's first answer, its parameters numbered from `first`, rows taken from `from`. */
+function keepMessageSql(first: number, from: string): string {
+  const p = (i: number) => `$${first + i}::text`;
+  return `INSERT INTO api_message (institution_code, msgid, infno, input_hash, answer)
+     SELECT ${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::jsonb${from}
+     ON CONFLICT DO NOTHING RETURNING msgid`;
+}
+
+function keepMessageParams(m: MessageToKeep): unknown[] {
+  return [m.institution, m.msgid, m.infno, m.hash, JSON.stringify(m.answer)];
+}
+
 /** Keep an answer as the msgid's first; false when another copy of the message stored one first. */
-export async function storeMessage(
-  tx: Sql,
-  m: { institution: string; msgid: string; infno: string; hash: string; answer: Answer },
-): Promise<boolean> {
-  const rows = await tx.query(
-    `INSERT INTO api_message (institution_code, msgid, infno, input_hash, answer) VALUES ($1, $2, $3, $4, $5::text::jsonb)
-     ON CONFLICT DO NOTHING RETURNING msgid`,
-    [m.institution, m.msgid, m.infno, m.hash, JSON.stringify(m.answer)],
-  );
+export async function storeMessage(tx: Sql, m: MessageToKeep): Promise<boolean> {
+  const rows = await tx.query(keepMessageSql(1, ''), keepMessageParams(m));
   return rows.length === 1;
+}
+
+/**
+ * The same, as the write a settlement makes in its own statement (settle's alsoWrite): it keeps
+ * the answer only when the settlement's key was claimed (CTE k), its parameters from `first`.
+ */
+export function storeMessageWith(m: MessageToKeep, first: number): { text: string; params: unknown[] } {
+  return { text: keepMessageSql(first, ' FROM k'), params: keepMessageParams(m) };
 }
 
 export interface SignIn {

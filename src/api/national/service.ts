@@ -8,7 +8,7 @@ import { personInfoTransaction } from './person-info.js';
 import * as repo from './repository.js';
 import { preSettleTransaction, reverseTransaction, settleTransaction } from './settlement.js';
 import { signInTransaction, signOutTransaction } from './sign-in.js';
-import type { Transaction } from './transaction.js';
+import type { AnswerKeeper, Transaction } from './transaction.js';
 import { correctionTransaction } from './correction.js';
 import * as fees from './fees.js';
 import * as queries from './queries.js';
@@ -128,26 +128,44 @@ export async function callService(call: Call): Promise<Answer> {
   if (state.seen) return replay(state.seen, envelope, hash);
   const transaction = transactionOf(envelope.infno);
   if (transaction.needsSignIn) requireSignIn(call.institution, envelope.sign_no, state.signedIn);
+  return runAndKeep(call, envelope, hash, transaction);
+}
+
+/**
+ * Run the transaction and keep its answer as the msgid's first: within the transaction's own write
+ * when it offers one (a settlement), in a statement after it otherwise.
+ */
+async function runAndKeep(
+  call: Call,
+  envelope: Envelope,
+  hash: string,
+  transaction: Transaction,
+): Promise<Answer> {
+  const times = (): AnswerTimes => ({
+    requestId: call.requestId,
+    receivedAt: call.receivedAt,
+    respondedAt: call.clock(),
+  });
+  const message = { institution: call.institution, msgid: envelope.msgid, infno: envelope.infno, hash };
+  let kept: Answer | null = null;
+  const keeper: AnswerKeeper = {
+    write(output, firstParam) {
+      const answer = successAnswer(output, times());
+      const write = repo.storeMessageWith({ ...message, answer }, firstParam);
+      return { ...write, wrote: () => (kept = answer) };
+    },
+  };
   const output = await transaction.run({
     db: call.db,
     institution: call.institution,
     envelope,
     now: call.receivedAt,
     requestKey: `nhsa:${call.institution}:${envelope.msgid}`,
+    keeper,
   });
-  const times: AnswerTimes = {
-    requestId: call.requestId,
-    receivedAt: call.receivedAt,
-    respondedAt: call.clock(),
-  };
-  const answer = successAnswer(output, times);
-  const stored = await repo.storeMessage(call.db, {
-    institution: call.institution,
-    msgid: envelope.msgid,
-    infno: envelope.infno,
-    hash,
-    answer,
-  });
+  if (kept) return kept;
+  const answer = successAnswer(output, times());
+  const stored = await repo.storeMessage(call.db, { ...message, answer });
   if (stored) return answer;
   // A copy of the message was answered while this one ran: the first answer stands.
   return replay((await repo.findMessage(call.db, call.institution, envelope.msgid))!, envelope, hash);

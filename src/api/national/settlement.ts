@@ -1,4 +1,4 @@
-import { preSettle, settle } from '../../settlement/online/service.js';
+import { preSettle, settle, type AlsoWrite } from '../../settlement/online/service.js';
 import { inMessageTerms, settleRequestOf, settlementOutput, type SettleCall } from './settlement-mapping.js';
 import type { CallContext, Transaction } from './transaction.js';
 import { preSettleVisit, reversal, settleVisit } from './visit-settlement.js';
@@ -38,7 +38,10 @@ export const settleTransaction: Transaction = {
   async run(ctx) {
     if (!carriesLines(ctx)) return settleVisit(ctx, 'outpatient');
     const request = settleRequestOf(ctx.envelope.input, callOf(ctx));
-    const result = await settle(ctx.db, request).catch((e: unknown) => {
+    const { keeper } = ctx;
+    const alsoWrite: AlsoWrite | undefined =
+      keeper && ((result, first) => keeper.write(settlementOutput(result, ctx.now), first));
+    const result = await settle(ctx.db, request, { alsoWrite }).catch((e: unknown) => {
       throw inMessageTerms(e, request.lines);
     });
     return settlementOutput(result, ctx.now);

@@ -11,6 +11,20 @@ export interface CallContext {
   now: number;
   /** The idempotency key the services are given: unique per institution and msgid. */
   requestKey: string;
+  /** Keeps the answer within the transaction's own write, when it can (see AnswerKeeper). */
+  keeper?: AnswerKeeper;
+}
+
+/**
+ * Keeps the answer to a transaction's output as its msgid's first within the transaction's own
+ * write statement (a settlement's alsoWrite), sparing the statement that would store it after.
+ */
+export interface AnswerKeeper {
+  /** The write that keeps the answer to `output`, its parameters from `firstParam`; `wrote()` once it did. */
+  write(
+    output: Record<string, unknown>,
+    firstParam: number,
+  ): { text: string; params: unknown[]; wrote(): void };
 }
 
 /** One transaction (交易) of the interface, by its infno. */

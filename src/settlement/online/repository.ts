@@ -184,16 +184,19 @@ export const SETTLEMENT_PARAMS = 44;
  *    claim was settled from ($44; null: unchecked), and the statement is refused as a serialization
  *    failure if they are not, so that the caller settles again from the new ones;
  *  - the journal's CTEs (`journal`, gated on `t`, its parameters from $45), then the settlement
- *    with its lines and fund rows ($1–$38, its diagnoses and tags $42–$43).
- * Answers whether the key was claimed.
+ *    with its lines and fund rows ($1–$38, its diagnoses and tags $42–$43);
+ *  - `also`, a caller's own write (an INSERT … SELECT … FROM k … RETURNING), its parameters after
+ *    the journal's: see alsoParamsFrom.
+ * Answers whether the key was claimed, and whether `also` wrote a row.
  */
 export async function recordSettlement(
   sql: Sql,
   r: SettlementRow,
   totals: { year: number; after: StoredTotals; before: StoredTotals | null },
   result: unknown,
-  journal: Ctes | null,
-): Promise<boolean> {
+  writes: { journal: Ctes | null; also: Ctes | null },
+): Promise<{ claimed: boolean; alsoWrote: boolean }> {
+  const { journal, also } = writes;
   const text = `WITH k AS (
        INSERT INTO idempotency (idem_key, operation, input_hash, result) VALUES ($3, 'settle', $4, $39::text::jsonb)
        ON CONFLICT (idem_key) DO NOTHING RETURNING idem_key),
@@ -206,8 +209,14 @@ export async function recordSettlement(
        'the person''s totals changed while the claim was settled') AS ok),
      ${journal ? `${journal.text},` : ''}
      ${SETTLEMENT_SQL(journal ? '(SELECT id FROM jj)' : 'NULL::bigint')},
-     ${FUND_ROWS_SQL}
-     SELECT (SELECT count(*) FROM k)::int AS claimed, (SELECT ok FROM g) AS ok`;
+     ${FUND_ROWS_SQL}${
+       also
+         ? `,
+     a AS (${also.text})`
+         : ''
+     }
+     SELECT (SELECT count(*) FROM k)::int AS claimed, (SELECT ok FROM g) AS ok,
+       ${also ? '(SELECT count(*) FROM a)::int' : '0'} AS also`;
   const params = [
     ...settlementParams(r),
     JSON.stringify(result),
@@ -217,9 +226,15 @@ export async function recordSettlement(
     r.tags,
     totals.before === null ? null : JSON.stringify(totals.before),
     ...(journal?.params ?? []),
+    ...(also?.params ?? []),
   ];
-  const [row] = await sql.query<{ claimed: number }>(text, params);
-  return row!.claimed === 1;
+  const [row] = await sql.query<{ claimed: number; also: number }>(text, params);
+  return { claimed: row!.claimed === 1, alsoWrote: row!.also > 0 };
+}
+
+/** The number of the first parameter of a caller's own write, after the settlement's and the journal's. */
+export function alsoParamsFrom(journal: Ctes | null): number {
+  return SETTLEMENT_PARAMS + 1 + (journal?.params.length ?? 0);
 }
 
 export interface StoredSettlement {

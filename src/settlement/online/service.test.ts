@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addEmployee, claimAt, ITEMS, seedWorld, WORLD } from '../../../test/support/world.js';
 import { openTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { checkLedger } from '../../fund/ledger/check.js';
-import { preSettle, reverse, settle } from './service.js';
+import { preSettle, reverse, settle, type AlsoWrite } from './service.js';
 
 /** Rows in every table a settlement writes, to show a refusal wrote nothing. */
 async function counts(t: TestDatabase) {
@@ -139,5 +139,23 @@ describe('online settlement', () => {
       settle(t.db, claimAt('P1', 'k-closed', lines, { date: '2025-01-15' })),
     ).rejects.toMatchObject({ code: 'PERIOD_CLOSED' });
     expect(await counts(t)).toEqual(before);
+  });
+
+  it("makes a caller's own write in its statement only when it settles, not when it replays", async () => {
+    let wrote = 0;
+    const alsoWrite: AlsoWrite = (result, first) => ({
+      text: `INSERT INTO api_message (institution_code, msgid, infno, input_hash, answer)
+             SELECT 'H002', $${first}::text, '2207', 'test', '{}'::jsonb FROM k RETURNING msgid`,
+      params: [`also-${result.setlId}`],
+      wrote: () => wrote++,
+    });
+    const kept = async (setlId: string) =>
+      (await t.db.query('SELECT 1 FROM api_message WHERE msgid = $1', [`also-${setlId}`])).length;
+    const first = await settle(t.db, claimAt('P3', 'k-also', lines), { alsoWrite });
+    expect([wrote, await kept(first.setlId)]).toEqual([1, 1]);
+    const again = await settle(t.db, claimAt('P3', 'k-also', lines), { alsoWrite });
+    expect(again.setlId).toBe(first.setlId);
+    expect(wrote).toBe(1);
+    expect((await t.db.query('SELECT 1 FROM api_message WHERE msgid LIKE $1', ['also-%'])).length).toBe(1);
   });
 });

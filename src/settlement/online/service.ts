@@ -46,7 +46,15 @@ export interface ReverseResult {
 export interface SettleOptions {
   explain?: boolean;
   checkTotals?: boolean;
+  alsoWrite?: AlsoWrite;
 }
+
+/**
+ * A caller's own write, made in the settlement's write statement to spare a round trip: given the
+ * result and the number of its first parameter, an `INSERT … SELECT … FROM k … RETURNING` (k has a
+ * row only when the settlement is written now, not replayed), and what to do once it wrote a row.
+ */
+export type AlsoWrite = (result: SettleResult, firstParam: number) => repo.Ctes & { wrote(): void };
 
 interface Computed {
   request: ValidSettleRequest;
@@ -237,12 +245,14 @@ async function settleOnce(
   };
   const year = Number(request.date.slice(0, 4));
   const totals = { year, after: c.after, before: (opts.checkTotals ?? true) ? c.before : null };
-  const claimed = await repo
-    .recordSettlement(db, row, totals, result, journal?.ctes ?? null)
+  const also = opts.alsoWrite?.(result, repo.alsoParamsFrom(journal?.ctes ?? null)) ?? null;
+  const written = await repo
+    .recordSettlement(db, row, totals, result, { journal: journal?.ctes ?? null, also })
     .catch((e: unknown) => {
       throw journal ? settlementWriteError(e, journal.input) : e;
     });
-  return claimed ? result : replayKey<SettleResult>(db, key, 'settle', hash);
+  if (written.alsoWrote) also?.wrote();
+  return written.claimed ? result : replayKey<SettleResult>(db, key, 'settle', hash);
 }
 
 /**
