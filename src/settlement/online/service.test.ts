@@ -157,5 +157,12 @@ describe('online settlement', () => {
     expect(again.setlId).toBe(first.setlId);
     expect(wrote).toBe(1);
     expect((await t.db.query('SELECT 1 FROM api_message WHERE msgid LIKE $1', ['also-%'])).length).toBe(1);
+    // Concurrent copies of one request: one settles and writes, every copy answers its result.
+    const copies = await Promise.all(
+      Array.from({ length: 12 }, () => settle(t.db, claimAt('P2', 'k-also-rush', lines), { alsoWrite })),
+    );
+    expect(new Set(copies.map((c) => c.setlId)).size).toBe(1);
+    expect([wrote, await kept(copies[0]!.setlId)]).toEqual([2, 1]);
+    expect((await t.db.query('SELECT 1 FROM api_message WHERE msgid LIKE $1', ['also-%'])).length).toBe(2);
   });
 });

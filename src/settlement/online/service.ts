@@ -53,6 +53,8 @@ export interface SettleOptions {
  * A caller's own write, made in the settlement's write statement to spare a round trip: given the
  * result and the number of its first parameter, an `INSERT … SELECT … FROM k … RETURNING` (k has a
  * row only when the settlement is written now, not replayed), and what to do once it wrote a row.
+ * `wrote()` is called only for the attempt whose result settle() returns, after its transaction
+ * committed (inside a caller's transaction, joined, the commit is the caller's).
  */
 export type AlsoWrite = (result: SettleResult, firstParam: number) => repo.Ctes & { wrote(): void };
 
@@ -179,11 +181,15 @@ export async function settle(
   const hash = hashWithoutKey(request);
   for (let attempt = 1; ; attempt++) {
     try {
-      if (attempt === 1 || db.joined) return await settleOnce(db, request, hash, opts);
-      return await db.transaction(async (tx) => {
-        await repo.queueForPerson(tx, request.psnNo);
-        return settleOnce(joinTransaction(tx, db.kind), request, hash, opts);
-      });
+      const done =
+        attempt === 1 || db.joined
+          ? await settleOnce(db, request, hash, opts)
+          : await db.transaction(async (tx) => {
+              await repo.queueForPerson(tx, request.psnNo);
+              return settleOnce(joinTransaction(tx, db.kind), request, hash, opts);
+            });
+      done.alsoWrote?.();
+      return done.result;
     } catch (e) {
       if (db.joined || !readChanged(e)) throw e;
       if (attempt >= MAX_ATTEMPTS) {
@@ -220,15 +226,22 @@ function settlementWriteError(e: unknown, journal: JournalInput): unknown {
   return mapped;
 }
 
+/** One attempt: its result and, when the caller's own write (alsoWrite) wrote, what to call. */
+interface Attempt {
+  result: SettleResult;
+  alsoWrote: (() => void) | null;
+}
+
 async function settleOnce(
   db: Database,
   request: ValidSettleRequest,
   hash: string,
   opts: SettleOptions,
-): Promise<SettleResult> {
+): Promise<Attempt> {
   const { key } = request;
   const read = await loadContext(db, request, key);
-  if (read.seen) return replayStored<SettleResult>(read.seen, key, 'settle', hash);
+  if (read.seen)
+    return { result: replayStored<SettleResult>(read.seen, key, 'settle', hash), alsoWrote: null };
   const c = compute(read.ctx, request, opts);
   refuseClosed(c.closedBooks, c.row.scheme as '310' | '390', request.date);
   const journal = journalOf(key, c);
@@ -251,8 +264,9 @@ async function settleOnce(
     .catch((e: unknown) => {
       throw journal ? settlementWriteError(e, journal.input) : e;
     });
-  if (written.alsoWrote) also?.wrote();
-  return written.claimed ? result : replayKey<SettleResult>(db, key, 'settle', hash);
+  if (!written.claimed)
+    return { result: await replayKey<SettleResult>(db, key, 'settle', hash), alsoWrote: null };
+  return { result, alsoWrote: written.alsoWrote && also ? also.wrote : null };
 }
 
 /**
