@@ -4,7 +4,8 @@
 // a load generator in this process signs 2207 messages with 10 fee lines and sends them over
 // keep-alive connections (node:http Agent).
 //  (a) closed loop: N clients, each sending its next message when the last is answered, alternating
-//      in the same run with pgbench TPC-B on the same server; then once with twice the clients;
+//      in the same run with pgbench TPC-B on the same server, on a server with a connection per
+//      client and on one with a pool of 4; then once with twice the clients (the pool of 4);
 //  (b) open loop: messages sent at a fixed rate of twice the closed loop's throughput, whatever
 //      the answers — the excess must be refused quickly (RATE_LIMITED), never a 5xx or a socket error.
 // CPU seconds of the server process, the generator and every postgres process are read from /proc.
@@ -335,6 +336,48 @@ async function signInAll(port, db, world, signRequest) {
   return sessions;
 }
 
+/** Each round: pgbench, then a closed loop on the server with a connection per client, then on the one with the smaller pool. */
+async function alternate(url, servers, { clients, seconds, rounds }) {
+  const tps = [];
+  const runs = [];
+  const pooledRuns = [];
+  for (let r = 0; r < rounds; r++) {
+    console.error(`  pgbench round ${r + 1}…`);
+    tps.push(await pgbenchRun(url, PGBENCH_DB, { clients, threads: 2, seconds }));
+    console.error(`  http round ${r + 1}…`);
+    runs.push(await closedLoop(servers.perClient, { clients, seconds, seed: r + 1 }));
+    pooledRuns.push(await closedLoop(servers.pooled, { clients, seconds, seed: 500 + r }));
+    console.error(
+      `    pgbench ${Math.round(tps.at(-1))} tps, http ${runs.at(-1).okPerSecond}/s, ` +
+        `on the smaller pool ${pooledRuns.at(-1).okPerSecond}/s`,
+    );
+  }
+  return { tps, runs, pooledRuns };
+}
+
+/** The closed-loop figures of some runs, against pgbench's median. */
+function summary(runs, pgbenchTps) {
+  const rate = median(runs.map((r) => r.okPerSecond));
+  return {
+    settlementsPerSecond: rate,
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    errors: runs.reduce((n, r) => n + r.refused + r.failures, 0),
+    ratioToPgbench: round(rate / pgbenchTps, 2),
+    runs,
+  };
+}
+
+async function stopServer(server) {
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.send('stop');
+  await exited;
+}
+
+/**
+ * Two servers on the same schema: one with a connection per client (`pool`, as pgbench has one
+ * each), one with `smallPool`; the run with twice the clients and the burst go to the second.
+ */
 export async function benchHttp({
   url = DEFAULT_URL,
   clients = 16,
@@ -342,36 +385,32 @@ export async function benchHttp({
   lines = 10,
   rounds = 2,
   pool = 16,
+  smallPool = 4,
 } = {}) {
   const { signRequest } = await import('../dist/api/auth/hmac.js');
   console.error('  pgbench -i -s 16…');
   await pgbenchInit(url, PGBENCH_DB, 16);
   const s = await freshSchema(url, 'bench_http', 4);
-  let server = null;
+  const started = [];
   try {
     console.error('  seeding the world…');
     const world = await seedBigWorld(s.db);
-    server = await startServerChild(url, s.schema, pool);
+    for (const size of [pool, smallPool]) started.push(await startServerChild(url, s.schema, size));
+    const [server, small] = started;
     const sessions = await signInAll(server.port, s.db, world, signRequest);
-    const ctx = { port: server.port, child: server.child, world, sessions, lines, signRequest };
-    const single = await closedLoop(ctx, { clients: 1, seconds: 5, seed: 98 });
-    await closedLoop(ctx, { clients, seconds: 3, seed: 99 }); // warm-up, not counted
-    const tps = [];
-    const runs = [];
-    for (let r = 0; r < rounds; r++) {
-      console.error(`  pgbench round ${r + 1}…`);
-      tps.push(await pgbenchRun(url, PGBENCH_DB, { clients, threads: 2, seconds }));
-      console.error(`  http round ${r + 1}…`);
-      runs.push(await closedLoop(ctx, { clients, seconds, seed: r + 1 }));
-      console.error(`    pgbench ${Math.round(tps.at(-1))} tps, http ${runs.at(-1).okPerSecond}/s`);
-    }
-    console.error(`  http with ${clients * 2} clients…`);
-    const doubleClients = await closedLoop(ctx, { clients: clients * 2, seconds, seed: 50 });
-    const rate = 2 * median(runs.map((r) => r.okPerSecond));
-    console.error(`  open loop at ${rate}/s…`);
-    const burst = await openLoop(ctx, { rate, seconds, seed: 60 });
-    const httpRate = median(runs.map((r) => r.okPerSecond));
+    const ctxOf = (x) => ({ port: x.port, child: x.child, world, sessions, lines, signRequest });
+    const servers = { perClient: ctxOf(server), pooled: ctxOf(small) };
+    const single = await closedLoop(servers.perClient, { clients: 1, seconds: 5, seed: 98 });
+    await closedLoop(servers.perClient, { clients, seconds: 3, seed: 99 }); // warm-up, not counted
+    await closedLoop(servers.pooled, { clients, seconds: 3, seed: 97 });
+    const { tps, runs, pooledRuns } = await alternate(url, servers, { clients, seconds, rounds });
     const pgbenchTps = median(tps);
+    const pooled = summary(pooledRuns, pgbenchTps);
+    console.error(`  http with ${clients * 2} clients…`);
+    const doubleClients = await closedLoop(servers.pooled, { clients: clients * 2, seconds, seed: 50 });
+    const rate = 2 * pooled.settlementsPerSecond;
+    console.error(`  open loop at ${rate}/s…`);
+    const burst = await openLoop(servers.pooled, { rate, seconds, seed: 60 });
     return {
       clients,
       seconds,
@@ -380,24 +419,16 @@ export async function benchHttp({
       maxInFlight: server.config.maxInFlight,
       rateLimitPerInstitution: server.config.rateLimit.perSecond,
       world,
-      settlementsPerSecond: httpRate,
-      p50Ms: median(runs.map((r) => r.p50Ms)),
-      p99Ms: median(runs.map((r) => r.p99Ms)),
-      errors: runs.reduce((n, r) => n + r.refused + r.failures, 0),
+      ...summary(runs, pgbenchTps),
       pgbenchTps: Math.round(pgbenchTps),
       pgbenchRuns: tps.map((t) => Math.round(t)),
-      ratioToPgbench: round(httpRate / pgbenchTps, 2),
+      pooled: { pool: smallPool, ...pooled },
       oneClient: single,
-      runs,
       doubleClients,
       burst,
     };
   } finally {
-    if (server) {
-      const exited = new Promise((r) => server.child.once('exit', r));
-      server.child.send('stop');
-      await exited;
-    }
+    for (const server of started) await stopServer(server);
     await s.drop();
     await pgbenchDrop(url, PGBENCH_DB);
   }

@@ -1,7 +1,9 @@
 // Online settlement against a real PostgreSQL: 16 async clients in one process, sharing a pool of
-// 16 connections, call the real settle() with 10-line claims of random persons at random
-// institutions of a city-sized world; alternating in the same run with pgbench TPC-B (16 clients)
-// on the same server, so the figure to compare across runs is the ratio to pgbench.
+// 16 connections and then, in the same rounds, one of 4, call the real settle() with 10-line claims
+// of random persons at random institutions of a city-sized world; alternating in the same run with
+// pgbench TPC-B (16 clients) on the same server, so the figure to compare across runs is the ratio
+// to pgbench.
+import { openDatabase } from '../dist/db/database.js';
 import { settle } from '../dist/settlement/online/service.js';
 import { rng } from './generate.js';
 import { median, round } from './measure.js';
@@ -98,58 +100,90 @@ export async function statementsPerSettlement(db, world, lines, n = 200, seed = 
   return c.count.statements / n;
 }
 
-async function alternate(url, db, world, { clients, seconds, lines, rounds }) {
+/** Each round: pgbench, then settle with a connection per client, then on the smaller pool. */
+async function alternate(url, dbs, world, { clients, seconds, lines, rounds }) {
   const tps = [];
   const runs = [];
+  const pooledRuns = [];
   for (let r = 0; r < rounds; r++) {
     console.error(`  pgbench round ${r + 1}…`);
     tps.push(await pgbenchRun(url, PGBENCH_DB, { clients, threads: 2, seconds }));
     console.error(`  settle round ${r + 1}…`);
-    runs.push(await settleFor(db, world, { clients, seconds, lines, seed: r + 1 }));
-    console.error(`    pgbench ${round(tps.at(-1), 0)} tps, settle ${round(runs.at(-1).perSecond, 0)}/s`);
+    runs.push(await settleFor(dbs.perClient, world, { clients, seconds, lines, seed: r + 1 }));
+    pooledRuns.push(await settleFor(dbs.pooled, world, { clients, seconds, lines, seed: 500 + r }));
+    console.error(
+      `    pgbench ${round(tps.at(-1), 0)} tps, settle ${round(runs.at(-1).perSecond, 0)}/s, ` +
+        `on the smaller pool ${round(pooledRuns.at(-1).perSecond, 0)}/s`,
+    );
   }
-  return { tps, runs };
+  return { tps, runs, pooledRuns };
 }
 
+/** The figures of some runs, against pgbench's median. */
+function summary(runs, pgbenchTps) {
+  const rate = median(runs.map((r) => r.perSecond));
+  return {
+    settlementsPerSecond: Math.round(rate),
+    p50Ms: round(median(runs.map((r) => r.p50)), 1),
+    p99Ms: round(median(runs.map((r) => r.p99)), 1),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+    settleRuns: runs.map((r) => Math.round(r.perSecond)),
+    ratioToPgbench: round(rate / pgbenchTps, 2),
+  };
+}
+
+/**
+ * 16 clients on a pool of 16 connections (one each, as pgbench has), and in the same rounds on a
+ * pool of `pool` connections: on two cores that PostgreSQL shares with the clients, fewer
+ * backends contend less (TONGCHOU_DB_POOL sets a server's pool; see RESULTS).
+ */
 export async function benchSettle({
   url = DEFAULT_URL,
   clients = 16,
   seconds = 20,
   lines = 10,
   rounds = 2,
+  pool = 4,
 } = {}) {
   console.error('  pgbench -i -s 16…');
   await pgbenchInit(url, PGBENCH_DB, 16);
   try {
-    return await withSchema(url, 'bench_settle', clients, async (db) => {
+    return await withSchema(url, 'bench_settle', clients, async (db, schema) => {
       console.error('  seeding the world…');
       const t0 = performance.now();
       const world = await seedBigWorld(db);
       const seedSeconds = (performance.now() - t0) / 1000;
-      const perSettlement = await statementsPerSettlement(db, world, lines);
-      const single = await settleFor(db, world, { clients: 1, seconds: 5, lines, seed: 98 });
-      await settleFor(db, world, { clients, seconds: 2, lines, seed: 99 }); // warm-up, not counted
-      const { tps, runs } = await alternate(url, db, world, { clients, seconds, lines, rounds });
-      const settleRate = median(runs.map((r) => r.perSecond));
-      const pgbenchTps = median(tps);
-      return {
-        clients,
-        seconds,
-        lines,
-        world,
-        seedSeconds: round(seedSeconds, 1),
-        statementsPerSettlement: round(perSettlement, 1),
-        oneClientP50Ms: round(single.p50, 1),
-        oneClientPerSecond: Math.round(single.perSecond),
-        settlementsPerSecond: Math.round(settleRate),
-        p50Ms: round(median(runs.map((r) => r.p50)), 1),
-        p99Ms: round(median(runs.map((r) => r.p99)), 1),
-        errors: runs.reduce((s, r) => s + r.errors, 0),
-        pgbenchTps: Math.round(pgbenchTps),
-        pgbenchRuns: tps.map((t) => Math.round(t)),
-        settleRuns: runs.map((r) => Math.round(r.perSecond)),
-        ratioToPgbench: round(settleRate / pgbenchTps, 2),
-      };
+      const pooled = await openDatabase({ kind: 'postgres', url, max: pool, schema });
+      try {
+        const perSettlement = await statementsPerSettlement(db, world, lines);
+        const single = await settleFor(db, world, { clients: 1, seconds: 5, lines, seed: 98 });
+        await settleFor(db, world, { clients, seconds: 2, lines, seed: 99 }); // warm-up, not counted
+        await settleFor(pooled, world, { clients, seconds: 2, lines, seed: 97 });
+        const dbs = { perClient: db, pooled };
+        const { tps, runs, pooledRuns } = await alternate(url, dbs, world, {
+          clients,
+          seconds,
+          lines,
+          rounds,
+        });
+        const pgbenchTps = median(tps);
+        return {
+          clients,
+          seconds,
+          lines,
+          world,
+          seedSeconds: round(seedSeconds, 1),
+          statementsPerSettlement: round(perSettlement, 1),
+          oneClientP50Ms: round(single.p50, 1),
+          oneClientPerSecond: Math.round(single.perSecond),
+          ...summary(runs, pgbenchTps),
+          pgbenchTps: Math.round(pgbenchTps),
+          pgbenchRuns: tps.map((t) => Math.round(t)),
+          pooled: { pool, ...summary(pooledRuns, pgbenchTps) },
+        };
+      } finally {
+        await pooled.close();
+      }
     });
   } finally {
     await pgbenchDrop(url, PGBENCH_DB);
