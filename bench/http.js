@@ -360,8 +360,8 @@ function summary(runs, pgbenchTps) {
   const rate = median(runs.map((r) => r.okPerSecond));
   return {
     settlementsPerSecond: rate,
-    p50Ms: median(runs.map((r) => r.p50Ms)),
-    p99Ms: median(runs.map((r) => r.p99Ms)),
+    p50Ms: round(median(runs.map((r) => r.p50Ms)), 1),
+    p99Ms: round(median(runs.map((r) => r.p99Ms)), 1),
     errors: runs.reduce((n, r) => n + r.refused + r.failures, 0),
     ratioToPgbench: round(rate / pgbenchTps, 2),
     runs,
