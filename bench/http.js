@@ -15,7 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { rng } from './generate.js';
 import { median, round } from './measure.js';
-import { pgbenchDrop, pgbenchInit, pgbenchRun } from './pgbench.js';
+import { alternateWithPgbench, pgbenchDrop, pgbenchInit } from './pgbench.js';
 import { DEFAULT_URL, freshSchema } from './schema.js';
 import { institutionCode, itemCode, psnNo, seedBigWorld } from './world.js';
 
@@ -336,25 +336,6 @@ async function signInAll(port, db, world, signRequest) {
   return sessions;
 }
 
-/** Each round: pgbench, then a closed loop on the server with a connection per client, then on the one with the smaller pool. */
-async function alternate(url, servers, { clients, seconds, rounds }) {
-  const tps = [];
-  const runs = [];
-  const pooledRuns = [];
-  for (let r = 0; r < rounds; r++) {
-    console.error(`  pgbench round ${r + 1}…`);
-    tps.push(await pgbenchRun(url, PGBENCH_DB, { clients, threads: 2, seconds }));
-    console.error(`  http round ${r + 1}…`);
-    runs.push(await closedLoop(servers.perClient, { clients, seconds, seed: r + 1 }));
-    pooledRuns.push(await closedLoop(servers.pooled, { clients, seconds, seed: 500 + r }));
-    console.error(
-      `    pgbench ${Math.round(tps.at(-1))} tps, http ${runs.at(-1).okPerSecond}/s, ` +
-        `on the smaller pool ${pooledRuns.at(-1).okPerSecond}/s`,
-    );
-  }
-  return { tps, runs, pooledRuns };
-}
-
 /** The closed-loop figures of some runs, against pgbench's median. */
 function summary(runs, pgbenchTps) {
   const rate = median(runs.map((r) => r.okPerSecond));
@@ -403,7 +384,18 @@ export async function benchHttp({
     const single = await closedLoop(servers.perClient, { clients: 1, seconds: 5, seed: 98 });
     await closedLoop(servers.perClient, { clients, seconds: 3, seed: 99 }); // warm-up, not counted
     await closedLoop(servers.pooled, { clients, seconds: 3, seed: 97 });
-    const { tps, runs, pooledRuns } = await alternate(url, servers, { clients, seconds, rounds });
+    const perSecond = (run) => run.then((r) => ({ ...r, perSecond: r.okPerSecond }));
+    const { tps, results } = await alternateWithPgbench(
+      url,
+      PGBENCH_DB,
+      { clients, seconds, rounds },
+      {
+        http: (r) => perSecond(closedLoop(servers.perClient, { clients, seconds, seed: r + 1 })),
+        [`http on a pool of ${smallPool}`]: (r) =>
+          perSecond(closedLoop(servers.pooled, { clients, seconds, seed: 500 + r })),
+      },
+    );
+    const [runs, pooledRuns] = Object.values(results);
     const pgbenchTps = median(tps);
     const pooled = summary(pooledRuns, pgbenchTps);
     console.error(`  http with ${clients * 2} clients…`);

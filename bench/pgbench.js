@@ -74,3 +74,26 @@ export async function pgbenchDrop(url, database) {
   const { args } = connArgs(url);
   await run('dropdb', [...args, '--if-exists', database]);
 }
+
+/**
+ * `rounds` rounds, each pgbench (`clients` clients, `seconds` s, in `database`) and then every
+ * run of `runs` in turn (name → (round) => its figures, with `perSecond`), on the same server:
+ * what to compare is each run's ratio to pgbench in the same rounds.
+ */
+export async function alternateWithPgbench(url, database, { clients, seconds, rounds }, runs) {
+  const tps = [];
+  const results = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
+  for (let r = 0; r < rounds; r++) {
+    console.error(`  round ${r + 1}: pgbench…`);
+    tps.push(await pgbenchRun(url, database, { clients, threads: 2, seconds }));
+    for (const [name, run] of Object.entries(runs)) {
+      console.error(`  round ${r + 1}: ${name}…`);
+      results[name].push(await run(r));
+    }
+    const figures = Object.entries(results).map(
+      ([name, rs]) => `${name} ${Math.round(rs.at(-1).perSecond)}/s`,
+    );
+    console.error(`    pgbench ${Math.round(tps.at(-1))} tps, ${figures.join(', ')}`);
+  }
+  return { tps, results };
+}

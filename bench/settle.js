@@ -7,7 +7,7 @@ import { openDatabase } from '../dist/db/database.js';
 import { settle } from '../dist/settlement/online/service.js';
 import { rng } from './generate.js';
 import { median, round } from './measure.js';
-import { pgbenchDrop, pgbenchInit, pgbenchRun } from './pgbench.js';
+import { alternateWithPgbench, pgbenchDrop, pgbenchInit } from './pgbench.js';
 import { DEFAULT_URL, withSchema } from './schema.js';
 import { institutionCode, itemCode, psnNo, seedBigWorld } from './world.js';
 
@@ -100,25 +100,6 @@ export async function statementsPerSettlement(db, world, lines, n = 200, seed = 
   return c.count.statements / n;
 }
 
-/** Each round: pgbench, then settle with a connection per client, then on the smaller pool. */
-async function alternate(url, dbs, world, { clients, seconds, lines, rounds }) {
-  const tps = [];
-  const runs = [];
-  const pooledRuns = [];
-  for (let r = 0; r < rounds; r++) {
-    console.error(`  pgbench round ${r + 1}…`);
-    tps.push(await pgbenchRun(url, PGBENCH_DB, { clients, threads: 2, seconds }));
-    console.error(`  settle round ${r + 1}…`);
-    runs.push(await settleFor(dbs.perClient, world, { clients, seconds, lines, seed: r + 1 }));
-    pooledRuns.push(await settleFor(dbs.pooled, world, { clients, seconds, lines, seed: 500 + r }));
-    console.error(
-      `    pgbench ${round(tps.at(-1), 0)} tps, settle ${round(runs.at(-1).perSecond, 0)}/s, ` +
-        `on the smaller pool ${round(pooledRuns.at(-1).perSecond, 0)}/s`,
-    );
-  }
-  return { tps, runs, pooledRuns };
-}
-
 /** The figures of some runs, against pgbench's median. */
 function summary(runs, pgbenchTps) {
   const rate = median(runs.map((r) => r.perSecond));
@@ -159,13 +140,17 @@ export async function benchSettle({
         const single = await settleFor(db, world, { clients: 1, seconds: 5, lines, seed: 98 });
         await settleFor(db, world, { clients, seconds: 2, lines, seed: 99 }); // warm-up, not counted
         await settleFor(pooled, world, { clients, seconds: 2, lines, seed: 97 });
-        const dbs = { perClient: db, pooled };
-        const { tps, runs, pooledRuns } = await alternate(url, dbs, world, {
-          clients,
-          seconds,
-          lines,
-          rounds,
-        });
+        const { tps, results } = await alternateWithPgbench(
+          url,
+          PGBENCH_DB,
+          { clients, seconds, rounds },
+          {
+            settle: (r) => settleFor(db, world, { clients, seconds, lines, seed: r + 1 }),
+            [`settle on a pool of ${pool}`]: (r) =>
+              settleFor(pooled, world, { clients, seconds, lines, seed: 500 + r }),
+          },
+        );
+        const [runs, pooledRuns] = Object.values(results);
         const pgbenchTps = median(tps);
         return {
           clients,
