@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../common/random.js';
 import { z } from 'zod';
 import { ServiceError } from '../../common/service-error.js';
 import type { Tx } from '../../db/index.js';
@@ -40,7 +40,7 @@ function diagnoses(list: z.output<typeof diseinfo> | undefined): string[] {
 }
 
 function newMdtrtId(now: number): string {
-  return `${messageTime(now).slice(0, 8)}${randomBytes(8).toString('hex')}`;
+  return `${messageTime(now).slice(0, 8)}${randomHex(8)}`;
 }
 
 /** The person must exist and be insured (in the insutype, if named) on the visit's date. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../common/random.js';
 import { inputHash } from '../../common/hash.js';
 import { ServiceError } from '../../common/service-error.js';
 import { joinTransaction, type Database } from '../../db/index.js';
@@ -129,7 +129,7 @@ export async function preSettle(
 }
 
 function newSetlId(date: string): string {
-  return `${date.replaceAll('-', '')}${randomBytes(8).toString('hex')}`;
+  return `${date.replaceAll('-', '')}${randomHex(8)}`;
 }
 
 function refuseClosed(closedBooks: readonly string[], scheme: '310' | '390', date: string): void {
