@@ -19,7 +19,21 @@ function definedText(value: unknown): string {
 /** Keys that order differently as strings and as numbers, and keys that only look like indices. */
 const keyArb = fc.oneof(
   fc.string(),
-  fc.constantFrom('0', '1', '2', '9', '10', '01', '-1', '1.5', '4294967294', '4294967295', '__proto__', 'a', 'B'),
+  fc.constantFrom(
+    '0',
+    '1',
+    '2',
+    '9',
+    '10',
+    '01',
+    '-1',
+    '1.5',
+    '4294967294',
+    '4294967295',
+    '__proto__',
+    'a',
+    'B',
+  ),
 );
 
 const valueArb = fc.letrec((tie) => ({
