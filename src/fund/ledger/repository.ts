@@ -280,7 +280,7 @@ function accountMoves(transfers: JournalToWrite['transfers']): Move[] {
     add(t.debit, t.amount, 0);
     add(t.credit, 0, t.amount);
   }
-  return [...moves.values()].sort((a, b) => byBookAndCode(a, b));
+  return [...moves.values()].sort(byBookAndCode);
 }
 
 function byBookAndCode(a: { book: string; code: string }, b: { book: string; code: string }): number {

@@ -3,24 +3,16 @@ import type { Settlement } from '../../domain/settlement/types.js';
 import type { StoredTotals } from './claim.js';
 
 /**
- * A person-year's totals, its row locked until the transaction ends so that settlements of one
- * person queue instead of both reading the same room under the cap. `lock: false` exists only to
- * show, in a test, what goes wrong without it.
+ * A person-year's totals (created empty if needed), its row locked until the transaction ends, so
+ * that reversals of the person's settlements queue; a settlement written meanwhile finds the totals
+ * changed and settles again from the new ones.
  */
 export async function lockTotals(
   tx: Sql,
   psnNo: string,
   year: number,
   scheme: string,
-  lock = true,
 ): Promise<StoredTotals> {
-  if (!lock) {
-    const [row] = await tx.query<{ totals: StoredTotals }>(
-      'SELECT totals FROM person_totals WHERE psn_no = $1 AND year = $2 AND scheme = $3',
-      [psnNo, year, scheme],
-    );
-    return row?.totals ?? {};
-  }
   const [row] = await tx.query<{ totals: StoredTotals }>(
     `INSERT INTO person_totals (psn_no, year, scheme) VALUES ($1, $2, $3)
      ON CONFLICT (psn_no, year, scheme) DO UPDATE SET updated_at = now() RETURNING totals`,
@@ -96,16 +88,16 @@ export interface SettlementRow {
   tags: readonly string[];
 }
 
-/**
- * The settlement ($1–$31, its journal's id as `journalId`, its diagnoses and tags $42–$43), its
- * fee lines ($32–$36) and its fund rows ($37–$38), as CTEs.
- */
 /** $15–$29: the amounts in fen, but the pool's rate in basis points ($22). */
 const AMOUNTS = Array.from(
   { length: 15 },
   (_, i) => `$${15 + i}::${15 + i === 22 ? 'integer' : 'bigint'}`,
 ).join(', ');
 
+/**
+ * The settlement ($1–$31, its journal's id as `journalId`, its diagnoses and tags $42–$43), its
+ * fee lines ($32–$36) and its fund rows ($37–$38), as CTEs.
+ */
 const SETTLEMENT_SQL = (journalId: string) => `s AS (
        INSERT INTO settlement (psn_no, setl_id, idem_key, input_hash, mdtrt_id, scheme, person_type, med_type,
          institution_code, insured_area, care_area, setl_date, pack_hash, catalogue_version, medfee_sumamt,

@@ -63,7 +63,7 @@ interface Computed {
   result: Omit<SettleResult, 'setlId'>;
   before: repo.SettlementRow['delta'];
   after: repo.SettlementRow['delta'];
-  row: Omit<repo.SettlementRow, 'setlId' | 'key' | 'hash' | 'journalKey' | 'settlement' | 'delta' | 'trace'>;
+  row: Omit<repo.SettlementRow, 'setlId' | 'key' | 'hash' | 'settlement' | 'delta' | 'trace'>;
   /** The books closed in the claim's month. */
   closedBooks: string[];
 }
@@ -258,9 +258,10 @@ async function settleOnce(
   };
   const year = Number(request.date.slice(0, 4));
   const totals = { year, after: c.after, before: (opts.checkTotals ?? true) ? c.before : null };
-  const also = opts.alsoWrite?.(result, repo.alsoParamsFrom(journal?.ctes ?? null)) ?? null;
+  const ctes = journal?.ctes ?? null;
+  const also = opts.alsoWrite?.(result, repo.alsoParamsFrom(ctes)) ?? null;
   const written = await repo
-    .recordSettlement(db, row, totals, result, { journal: journal?.ctes ?? null, also })
+    .recordSettlement(db, row, totals, result, { journal: ctes, also })
     .catch((e: unknown) => {
       throw journal ? settlementWriteError(e, journal.input) : e;
     });
