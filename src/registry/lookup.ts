@@ -180,23 +180,34 @@ export async function catalogueVersionOn(tx: Sql, date: string): Promise<number>
   return requireCatalogueVersion(row?.id, date);
 }
 
-/** The items of the given codes in a catalogue version, valid on a date. */
-export function catalogueItemsSql(versionId = '$1', codes = '$2', date = '$3'): string {
+/**
+ * The items of the given codes in a catalogue version, whatever their validity: requireItems keeps
+ * those valid on the claim's date, so that the rule is stated once (and an item kept by the
+ * registry cache is judged by it as one just read).
+ */
+export function catalogueItemsSql(versionId = '$1', codes = '$2'): string {
   return `SELECT code, item_kind AS "itemKind", name, class, selfpay_bp AS "selfpayBp",
       price_cap_fen AS "priceCapFen", valid_from AS "validFrom", valid_to AS "validTo"
-    FROM catalogue_item WHERE version_id = ${versionId} AND code = ANY(${codes}::text[])
-      AND valid_from <= ${date} AND (valid_to IS NULL OR valid_to >= ${date})`;
+    FROM catalogue_item WHERE version_id = ${versionId} AND code = ANY(${codes}::text[])`;
+}
+
+/** Whether an item may be claimed on a date: its validity has begun and not ended. */
+export function itemValidOn(item: CatalogueItem, date: string): boolean {
+  return item.validFrom <= date && (item.validTo === null || item.validTo >= date);
 }
 
 const CATALOGUE_ITEMS = catalogueItemsSql();
 
-/** The items found by code; a code asked for and not found is refused, naming its fee line. */
+/**
+ * The items found by code that are valid on the date; a code asked for and not found valid is
+ * refused, naming its fee line.
+ */
 export function requireItems(
   rows: readonly CatalogueItem[],
   codes: readonly string[],
   date: string,
 ): Map<string, CatalogueItem> {
-  const items = new Map(rows.map((r) => [r.code, r]));
+  const items = new Map(rows.filter((r) => itemValidOn(r, date)).map((r) => [r.code, r]));
   codes.forEach((code, i) => {
     if (!items.has(code)) {
       throw new ServiceError(
@@ -216,6 +227,6 @@ export async function catalogueItems(
   codes: readonly string[],
   date: string,
 ): Promise<Map<string, CatalogueItem>> {
-  const rows = await tx.query<CatalogueItem>(CATALOGUE_ITEMS, [versionId, codes, date]);
+  const rows = await tx.query<CatalogueItem>(CATALOGUE_ITEMS, [versionId, codes]);
   return requireItems(rows, codes, date);
 }

@@ -17,6 +17,7 @@ import {
   type InstitutionRecord,
   type PersonRecord,
 } from '../../registry/lookup.js';
+import { registryCacheOf, type RegistryCache } from '../../registry/cache.js';
 import { areaPackSql, assignedPack } from '../../registry/packs.js';
 import type { StoredTotals } from './claim.js';
 import type { ValidSettleRequest } from './request.js';
@@ -38,42 +39,56 @@ export interface ClaimContext {
 }
 
 /**
- * $1 person, $2 scheme or null, $3 date, $4 institution, $5 catalogue codes, $6 year, $7 month, $8
- * idempotency key or null. `e` is the enrolment that decides the date; the registry's own fragments
- * keep its rules in one place.
+ * The parts of a claim's read that are the person's own and change from claim to claim, and the
+ * registry's epoch: $1 person, $2 scheme or null, $3 date, $4 year, $5 month, $6 idempotency key
+ * or null. `e` is the enrolment that decides the date; the registry's own fragments keep its rules
+ * in one place.
  */
-const CONTEXT_SQL = `WITH e AS (${enrolmentOnSql('$1', '$2', '$3')} LIMIT 1),
-    v AS (${catalogueVersionSql('$3')})
-  SELECT
+const PERSON_PARTS = `
     (SELECT row_to_json(k) FROM (SELECT operation, input_hash AS "inputHash", result FROM idempotency
-       WHERE idem_key = $8::text) k) AS seen,
+       WHERE idem_key = $6::text) k) AS seen,
     (SELECT row_to_json(p) FROM (SELECT ${PERSON_COLUMNS} FROM person WHERE psn_no = $1) p) AS person,
     (SELECT row_to_json(e) FROM e) AS enrolment,
-    (SELECT row_to_json(i) FROM (SELECT ${INSTITUTION_COLUMNS} FROM institution WHERE code = $4) i) AS institution,
-    (SELECT id FROM v) AS version,
-    (SELECT coalesce(json_agg(c), '[]') FROM (${catalogueItemsSql('(SELECT id FROM v)', '$5', '$3')}) c) AS items,
-    (SELECT a.pack_hash FROM e, LATERAL (${areaPackSql('e."areaCode"', 'e.scheme', '$3')}) a) AS pack,
-    (SELECT t.totals FROM person_totals t, e WHERE t.psn_no = $1 AND t.year = $6::smallint AND t.scheme = e.scheme) AS totals,
+    (SELECT t.totals FROM person_totals t, e WHERE t.psn_no = $1 AND t.year = $4::smallint AND t.scheme = e.scheme) AS totals,
     (SELECT credits - debits FROM account WHERE book = 'personal-account' AND code = 'personal:' || $1) AS balance,
-    (SELECT coalesce(json_agg(book ORDER BY book), '[]') FROM closed_period WHERE period = $7) AS closed`;
+    (SELECT coalesce(json_agg(book ORDER BY book), '[]') FROM closed_period WHERE period = $5) AS closed,
+    (SELECT epoch FROM registry_epoch) AS epoch`;
 
-interface ContextRow {
+const ENROLMENT_CTE = `e AS (${enrolmentOnSql('$1', '$2', '$3')} LIMIT 1)`;
+
+/** The read when the registry cache holds the rest. */
+const PERSON_SQL = `WITH ${ENROLMENT_CTE} SELECT ${PERSON_PARTS}`;
+
+/** The whole read: the person's parts and the registry's, $7 institution and $8 catalogue codes. */
+const WHOLE_SQL = `WITH ${ENROLMENT_CTE}, v AS (${catalogueVersionSql('$3')})
+  SELECT ${PERSON_PARTS},
+    (SELECT row_to_json(i) FROM (SELECT ${INSTITUTION_COLUMNS} FROM institution WHERE code = $7) i) AS institution,
+    (SELECT id FROM v) AS version,
+    (SELECT coalesce(json_agg(c), '[]') FROM (${catalogueItemsSql('(SELECT id FROM v)', '$8')}) c) AS items,
+    (SELECT a.pack_hash FROM e, LATERAL (${areaPackSql('e."areaCode"', 'e.scheme', '$3')}) a) AS pack`;
+
+interface PersonRow {
   seen: StoredKey | null;
   person: PersonRecord | null;
   enrolment: EnrolmentRecord | null;
+  totals: StoredTotals | null;
+  balance: number | null;
+  closed: string[];
+  epoch: number;
+}
+
+interface RegistryRow {
   institution: InstitutionRecord | null;
   version: number | null;
   items: CatalogueItem[];
   pack: string | null;
-  totals: StoredTotals | null;
-  balance: number | null;
-  closed: string[];
 }
 
-function params(request: ValidSettleRequest, codes: readonly string[], key: string | null): unknown[] {
+type ContextRow = PersonRow & RegistryRow;
+
+function personParams(request: ValidSettleRequest, key: string | null): unknown[] {
   const { date } = request;
-  const head = [request.psnNo, request.scheme ?? null, date, request.institution, codes];
-  return [...head, Number(date.slice(0, 4)), date.slice(0, 7), key];
+  return [request.psnNo, request.scheme ?? null, date, Number(date.slice(0, 4)), date.slice(0, 7), key];
 }
 
 /** An item read through JSON, refusing a price cap that a number cannot hold exactly (as bigint columns do). */
@@ -89,6 +104,7 @@ function exactItem(item: CatalogueItem): CatalogueItem {
  * the catalogue items, the pack, the totals and the personal account's balance, refused in the same
  * order and with the same codes as the registry's lookups one by one: person, enrolment,
  * institution, catalogue, pack. A settlement's write checks that the totals it read still hold.
+ * The registry's part comes from the handle's cache when it holds it at the epoch read.
  */
 export async function loadContext(
   sql: Sql,
@@ -96,9 +112,70 @@ export async function loadContext(
   key: string | null,
 ): Promise<{ seen: StoredKey } | { seen: null; ctx: ClaimContext }> {
   const codes = [...new Set(request.lines.map((l) => l.code))];
-  const [r] = await sql.query<ContextRow>(CONTEXT_SQL, params(request, codes, key));
-  if (r!.seen) return { seen: r!.seen };
-  return { seen: null, ctx: await contextOf(sql, r!, request, codes) };
+  const cache = registryCacheOf(sql);
+  const r =
+    (await readWithCache(sql, cache, request, codes, key)) ??
+    (await readWhole(sql, cache, request, codes, key));
+  if (r.seen) return { seen: r.seen };
+  return { seen: null, ctx: await contextOf(sql, r, request, codes) };
+}
+
+/** The person's read with the registry from the cache; null when the cache cannot answer for it. */
+async function readWithCache(
+  sql: Sql,
+  cache: RegistryCache,
+  request: ValidSettleRequest,
+  codes: readonly string[],
+  key: string | null,
+): Promise<ContextRow | null> {
+  if (cache.epoch === null || !keptRegistry(cache, request, codes, null)) return null;
+  const [r] = await sql.query<PersonRow>(PERSON_SQL, personParams(request, key));
+  if (r!.seen) return { ...r!, institution: null, version: null, items: [], pack: null };
+  if (r!.epoch !== cache.epoch) return null;
+  const registry = keptRegistry(cache, request, codes, r!.enrolment);
+  return registry && { ...r!, ...registry };
+}
+
+/** What the cache holds for the claim (the pack only once the enrolment is known); null if not all. */
+function keptRegistry(
+  cache: RegistryCache,
+  request: ValidSettleRequest,
+  codes: readonly string[],
+  enrolment: EnrolmentRecord | null,
+): RegistryRow | null {
+  const institution = cache.institutions.get(request.institution);
+  const version = cache.versions.get(request.date);
+  if (institution === undefined || version === undefined) return null;
+  const items = version === null ? [] : codes.map((c) => cache.items.get(`${version}|${c}`));
+  if (items.some((i) => i === undefined)) return null;
+  const pack = enrolment ? cache.packs.get(packKey(enrolment, request.date)) : null;
+  if (pack === undefined) return null;
+  return { institution, version, items: items as CatalogueItem[], pack };
+}
+
+function packKey(enrolment: EnrolmentRecord, date: string): string {
+  return `${enrolment.areaCode}|${enrolment.scheme}|${date}`;
+}
+
+/** The whole read, whose registry part the cache keeps. */
+async function readWhole(
+  sql: Sql,
+  cache: RegistryCache,
+  request: ValidSettleRequest,
+  codes: readonly string[],
+  key: string | null,
+): Promise<ContextRow> {
+  const params = [...personParams(request, key), request.institution, codes];
+  const [r] = await sql.query<ContextRow>(WHOLE_SQL, params);
+  if (!r!.seen && cache.accepts(r!.epoch)) keep(cache, r!, request);
+  return r!;
+}
+
+function keep(cache: RegistryCache, r: ContextRow, request: ValidSettleRequest): void {
+  if (r.institution) cache.institutions.set(request.institution, r.institution);
+  cache.versions.set(request.date, r.version);
+  for (const item of r.items) cache.items.set(`${r.version}|${item.code}`, item);
+  if (r.enrolment) cache.packs.set(packKey(r.enrolment, request.date), r.pack);
 }
 
 async function contextOf(
