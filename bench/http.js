@@ -382,8 +382,9 @@ export async function benchHttp({
     const ctxOf = (x) => ({ port: x.port, child: x.child, world, sessions, lines, signRequest });
     const servers = { perClient: ctxOf(server), pooled: ctxOf(small) };
     const single = await closedLoop(servers.perClient, { clients: 1, seconds: 5, seed: 98 });
-    await closedLoop(servers.perClient, { clients, seconds: 3, seed: 99 }); // warm-up, not counted
-    await closedLoop(servers.pooled, { clients, seconds: 3, seed: 97 });
+    // Warm-up, not counted: connections, prepared statements and each server's registry cache.
+    await closedLoop(servers.perClient, { clients, seconds: 5, seed: 99 });
+    await closedLoop(servers.pooled, { clients, seconds: 5, seed: 97 });
     const perSecond = (run) => run.then((r) => ({ ...r, perSecond: r.okPerSecond }));
     const { tps, results } = await alternateWithPgbench(
       url,

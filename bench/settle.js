@@ -123,7 +123,7 @@ export async function benchSettle({
   clients = 16,
   seconds = 20,
   lines = 10,
-  rounds = 2,
+  rounds = 3,
   pool = 4,
 } = {}) {
   console.error('  pgbench -i -s 16…');
@@ -138,8 +138,10 @@ export async function benchSettle({
       try {
         const perSettlement = await statementsPerSettlement(db, world, lines);
         const single = await settleFor(db, world, { clients: 1, seconds: 5, lines, seed: 98 });
-        await settleFor(db, world, { clients, seconds: 2, lines, seed: 99 }); // warm-up, not counted
-        await settleFor(pooled, world, { clients, seconds: 2, lines, seed: 97 });
+        // Warm-up, not counted: connections open, statements prepared and each pool's registry
+        // cache holding what a server that has run for a while holds (its keys are by claim date).
+        await settleFor(db, world, { clients, seconds: 5, lines, seed: 99 });
+        await settleFor(pooled, world, { clients, seconds: 5, lines, seed: 97 });
         const { tps, results } = await alternateWithPgbench(
           url,
           PGBENCH_DB,
