@@ -171,10 +171,11 @@ async function readWhole(
   return r!;
 }
 
+/** Keep the registry's part of a whole read; frozen, as later claims share the same objects. */
 function keep(cache: RegistryCache, r: ContextRow, request: ValidSettleRequest): void {
-  if (r.institution) cache.institutions.set(request.institution, r.institution);
+  if (r.institution) cache.institutions.set(request.institution, Object.freeze(r.institution));
   cache.versions.set(request.date, r.version);
-  for (const item of r.items) cache.items.set(`${r.version}|${item.code}`, item);
+  for (const item of r.items) cache.items.set(`${r.version}|${item.code}`, Object.freeze(item));
   if (r.enrolment) cache.packs.set(packKey(r.enrolment, request.date), r.pack);
 }
 
