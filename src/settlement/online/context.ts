@@ -128,29 +128,33 @@ async function readWithCache(
   codes: readonly string[],
   key: string | null,
 ): Promise<ContextRow | null> {
-  if (cache.epoch === null || !keptRegistry(cache, request, codes, null)) return null;
+  const epoch = cache.epoch;
+  const kept = epoch === null ? null : keptRegistry(cache, request, codes);
+  if (!kept) return null;
   const [r] = await sql.query<PersonRow>(PERSON_SQL, personParams(request, key));
   if (r!.seen) return { ...r!, institution: null, version: null, items: [], pack: null };
-  if (r!.epoch !== cache.epoch) return null;
-  const registry = keptRegistry(cache, request, codes, r!.enrolment);
-  return registry && { ...r!, ...registry };
+  // What was taken from the cache holds at `epoch`; the cache may have moved on while reading.
+  if (r!.epoch !== epoch || cache.epoch !== epoch) return null;
+  const pack = r!.enrolment ? cache.packs.get(packKey(r!.enrolment, request.date)) : null;
+  return pack === undefined ? null : { ...r!, ...kept, pack };
 }
 
-/** What the cache holds for the claim (the pack only once the enrolment is known); null if not all. */
+/** What the cache holds of the claim's institution, catalogue version and items; null if not all. */
 function keptRegistry(
   cache: RegistryCache,
   request: ValidSettleRequest,
   codes: readonly string[],
-  enrolment: EnrolmentRecord | null,
-): RegistryRow | null {
+): Omit<RegistryRow, 'pack'> | null {
   const institution = cache.institutions.get(request.institution);
   const version = cache.versions.get(request.date);
   if (institution === undefined || version === undefined) return null;
-  const items = version === null ? [] : codes.map((c) => cache.items.get(`${version}|${c}`));
-  if (items.some((i) => i === undefined)) return null;
-  const pack = enrolment ? cache.packs.get(packKey(enrolment, request.date)) : null;
-  if (pack === undefined) return null;
-  return { institution, version, items: items as CatalogueItem[], pack };
+  const items: CatalogueItem[] = [];
+  for (const code of version === null ? [] : codes) {
+    const item = cache.items.get(`${version}|${code}`);
+    if (item === undefined) return null;
+    items.push(item);
+  }
+  return { institution, version, items };
 }
 
 function packKey(enrolment: EnrolmentRecord, date: string): string {
